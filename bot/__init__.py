@@ -1,0 +1,1 @@
+"""Anti-trafficking (TPPO) awareness bot for Kalimantan Timur."""

@@ -1,0 +1,83 @@
+"""Argument parsing only; each command lives in its own module and is imported when used."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Bot informasi TPPO Kaltim")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("run", help="jalankan bot (Telegram bila ada token, terminal bila tidak)")
+    commands.add_parser("console", help="percakapan di terminal")
+
+    ask = commands.add_parser("ask", help="jawab pertanyaan dari argumen atau stdin")
+    ask.add_argument("--json", action="store_true", help="satu objek JSON per pertanyaan")
+    ask.add_argument("texts", nargs="*", metavar="TEXT")
+
+    content = commands.add_parser("content", help="alat konten untuk staf")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="periksa semua berkas konten")
+    check.add_argument("--strict", action="store_true", help="peringatan juga dianggap gagal")
+
+    db = commands.add_parser("db", help="basis data")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="migrasi ke versi terbaru")
+    db_commands.add_parser("downgrade", help="kembalikan ke kosong (hati-hati)")
+
+    report = commands.add_parser("report", help="laporan penggunaan untuk staf")
+    report.add_argument("--days", type=int, default=30)
+    report.add_argument("--format", choices=("text", "csv", "json"), default="text")
+
+    chart = commands.add_parser("chart", help="tulis grafik statistik ke berkas PNG")
+    chart.add_argument("--out", required=True)
+
+    bench = commands.add_parser("bench", help="ukur kecepatan")
+    bench.add_argument("part", nargs="?", choices=("matcher", "stack", "all"), default="matcher")
+    bench.add_argument("--questions", type=int, default=5000)
+    bench.add_argument("--messages", type=int, default=2000)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "ask":
+        from bot.cli.ask import run_ask
+
+        return run_ask(args.texts, as_json=args.json)
+    if args.command == "console":
+        from bot.cli.console import run_console
+
+        return run_console()
+    if args.command == "content":
+        from bot.cli.content_check import run_check
+
+        return run_check(strict=args.strict)
+    if args.command == "run":
+        from bot.cli.run import run_bot
+
+        return run_bot()
+    if args.command == "db":
+        from bot.cli.database import run_db
+
+        return run_db(args.db_command)
+    if args.command == "report":
+        from bot.cli.report import run_report
+
+        return run_report(days=args.days, output_format=args.format)
+    if args.command == "chart":
+        from bot.cli.chart import run_chart
+
+        return run_chart(args.out)
+    if args.command == "bench":
+        from bot.cli.bench import run_bench
+
+        return run_bench(args.part, questions=args.questions, messages=args.messages)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

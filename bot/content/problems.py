@@ -1,0 +1,32 @@
+"""A content problem is reported to staff as `file:line: message`, in Indonesian."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    file: str
+    line: int | None
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        label = "PERINGATAN" if self.severity is Severity.WARNING else "KESALAHAN"
+        return f"{where}: {label}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    """Raised when content cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

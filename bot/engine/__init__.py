@@ -1,0 +1,1 @@
+"""The channel-agnostic engine: from a user's text to a reply object."""

@@ -1,0 +1,51 @@
+"""What the engine answers with. Adapters (terminal, Telegram) only render these objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.content.telegram_html import strip_html
+
+
+class Intent(str, Enum):
+    EMERGENCY = "emergency"
+    STATS = "stats"
+    FAQ = "faq"
+    SMALLTALK = "smalltalk"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True)
+class Button:
+    """Either an action the engine understands again (`action`) or a link (`url`)."""
+
+    label: str
+    action: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """A chart to draw; `kind` is "overview", "year" or "region" and `key` picks which."""
+
+    kind: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    intent: Intent
+    html: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    faq_id: str | None = None
+    score: float = 0.0
+    suggestions: tuple[str, ...] = ()
+    chart: ChartRequest | None = None
+    sensitive: bool = False
+    """Offer "Hapus jejak": the conversation may endanger the writer if someone reads it."""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def plain_text(self) -> str:
+        return strip_html(self.html)

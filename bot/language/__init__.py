@@ -1,0 +1,1 @@
+"""Indonesian language processing: normalising, stemming, spelling, and matching questions."""

@@ -1,0 +1,60 @@
+"""From a message as people type it to clean standard-Indonesian tokens.
+
+Order matters: slang is expanded *before* stemming, because Sastrawi leaves "gimana" and "gak"
+as they are, and spelling repair runs last so it only sees words the slang list did not know.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.language.spelling import SpellingCorrector
+
+MAX_INPUT_CHARS = 2000
+_URL = re.compile(r"(https?://|www\.)\S+")
+_REDUPLICATION = re.compile(r"\b([a-z]+)(?:-\1\b|2\b)")
+_REPEATED = re.compile(r"([a-z])\1{2,}")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    tokens: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def _fold(text: str) -> str:
+    """Lowercase, fold look-alike Unicode (fancy fonts, full-width), drop accents and emoji."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+class Normaliser:
+    def __init__(self, slang: Mapping[str, str], corrector: SpellingCorrector | None = None):
+        self._slang = {key.lower(): value.lower().split() for key, value in slang.items()}
+        self._corrector = corrector
+
+    def normalise(self, text: str) -> NormalisedText:
+        folded = _fold(text[:MAX_INPUT_CHARS])
+        folded = _URL.sub(" ", folded)
+        folded = _REDUPLICATION.sub(r"\1", folded)
+        folded = _REPEATED.sub(r"\1", folded)
+        tokens: list[str] = []
+        for raw in _NOT_WORD.split(folded):
+            if not raw:
+                continue
+            for token in self._expand(raw):
+                tokens.append(self._corrector.correct(token) if self._corrector else token)
+        return NormalisedText(tuple(tokens))
+
+    def _expand(self, token: str) -> list[str]:
+        if token in self._slang:
+            return self._slang[token]
+        # "gakbisa", "sy2" and digits glued to words are left to the matcher's character n-grams.
+        return [token]

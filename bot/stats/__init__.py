@@ -1,0 +1,1 @@
+"""Kalimantan Timur TPPO statistics: understanding questions, answering, and charts."""

@@ -1,0 +1,1 @@
+"""Benchmarks (commands, not timed tests): figures are recorded in docs/PERFORMANCE.md."""

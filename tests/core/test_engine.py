@@ -1,0 +1,104 @@
+"""The engine's promises: danger first, honest fallback, valid Telegram HTML, working actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content.bundle import ContentBundle
+from bot.content.telegram_html import MAX_MESSAGE_LENGTH, html_problems
+from bot.engine.engine import Engine
+from bot.engine.reply import Intent, Reply
+
+EMERGENCIES = [
+    "tolong saya disekap majikan, berapa kasus tppo di bontang?",
+    "adik sy dikurung di mess gk bs plg",
+    "apa itu tppo? saya sekarang dipukuli bos dan tidak boleh keluar",
+    "HELP saya diculik",
+]
+
+
+def _channel_numbers(content: ContentBundle, ids: list[str]) -> list[str]:
+    numbers = []
+    for channel_id in ids:
+        channel = content.channels_by_id[channel_id]
+        numbers += [n for n in (channel.phone, channel.whatsapp) if n]
+    return numbers
+
+
+@pytest.mark.parametrize("text", EMERGENCIES)
+def test_emergency_comes_first_with_the_numbers(engine: Engine, content: ContentBundle,
+                                                text: str) -> None:
+    reply = engine.reply_to(text)
+    assert reply.intent is Intent.EMERGENCY
+    first_lines = reply.plain_text[:600]
+    for number in _channel_numbers(content, content.messages.emergency.channels):
+        assert number in first_lines
+    assert "luar negeri" in reply.plain_text
+    assert reply.sensitive
+    assert any(b.action == "erase" for row in reply.buttons for b in row)
+
+
+def test_questions_about_danger_are_not_emergencies(engine: Engine) -> None:
+    reply = engine.reply_to("apa hukuman bagi pelaku yang menyekap korban perdagangan orang?")
+    assert reply.intent is not Intent.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "tolong", "kerja", "jual", "perdagangan", "kapal", "samarinda", "balikpapan",
+    "jual motor bekas di samarinda", "tolong kirim resep soto banjar", "kapal ke surabaya kapan",
+])
+def test_single_topic_words_do_not_pull_off_topic_messages_in(engine: Engine, text: str) -> None:
+    reply = engine.reply_to(text)
+    assert reply.intent in {Intent.FALLBACK, Intent.SMALLTALK}, (text, reply.faq_id)
+
+
+def test_fallback_is_honest_and_always_gives_help_channels(engine: Engine,
+                                                           content: ContentBundle) -> None:
+    reply = engine.reply_to("bagaimana cara menanam cabai di pot")
+    assert reply.intent is Intent.FALLBACK
+    assert "belum yakin" in reply.plain_text
+    assert content.channels_by_id["sapa-129"].phone in reply.plain_text
+
+
+def test_unsure_questions_get_close_suggestions(engine: Engine) -> None:
+    reply = engine.reply_to("restitusi itu sama kayak ganti rugi perdata bukan sih, beda nggak?")
+    assert reply.intent in {Intent.FAQ, Intent.FALLBACK}
+    if reply.intent is Intent.FALLBACK:
+        assert "restitusi" in reply.suggestions
+
+
+def _all_replies(engine: Engine, content: ContentBundle) -> list[Reply]:
+    actions = ["menu", "start", "faq-categories", "channels", "emergency", "privacy", "help",
+               "about", "stats"]
+    actions += [f"faq:{f.id}" for f in content.faq.faqs]
+    actions += [f"cat:{c.id}:0" for c in content.faq.categories]
+    actions += [f"stats:year:{y}" for y in content.years_by_number]
+    actions += [f"stats:region:{r}" for r in content.regions_by_id]
+    replies = [engine.reply_to_action(a) for a in actions]
+    assert all(r is not None for r in replies)
+    return [r for r in replies if r is not None]
+
+
+def test_every_reply_is_valid_telegram_html_and_fits(engine: Engine,
+                                                     content: ContentBundle) -> None:
+    for reply in _all_replies(engine, content):
+        assert html_problems(reply.html) == [], reply.html[:200]
+        assert len(reply.html) <= MAX_MESSAGE_LENGTH
+
+
+def test_unknown_actions_are_refused_quietly(engine: Engine) -> None:
+    for action in ["faq:tidak-ada", "cat:x:0", "cat:modus:99", "stats:year:1999", "stats:zz",
+                   "", "💥", "cat:modus:-1", "stats:region:jakarta"]:
+        assert engine.reply_to_action(action) is None
+
+
+def test_faq_reply_offers_related_feedback_and_channels(engine: Engine) -> None:
+    reply = engine.reply_to("apa itu tppo")
+    actions = [b.action for row in reply.buttons for b in row]
+    assert "fb:apa-itu-tppo:1" in actions and "fb:apa-itu-tppo:0" in actions
+    assert any(a and a.startswith("faq:") for a in actions)
+
+
+def test_user_text_is_never_echoed_as_markup(engine: Engine) -> None:
+    for text in ["<b>halo</b>", "a & b < c", "<a href='x'>klik</a> tppo apa"]:
+        assert html_problems(engine.reply_to(text).html) == []

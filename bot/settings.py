@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     pseudonym_secret: str | None = Field(default=None, min_length=16)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     unanswered_retention_days: int = Field(default=90, ge=1)
-    event_retention_days: int = Field(default=365, ge=1)
+    event_retention_days: int = Field(default=90, ge=1)
     content_watch_interval: float = Field(default=2.0, gt=0)
 
     @field_validator("bot_admin_ids", mode="before")

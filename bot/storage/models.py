@@ -1,0 +1,145 @@
+"""What the bot keeps, and nothing more: pseudonymous keys, counts and scrubbed unanswered text.
+
+No raw Telegram id, name, username or phone number has a column here. Types are portable
+(no SQLite-only or PostgreSQL-only types), so changing DATABASE_URL is enough to move.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+USER_KEY_LENGTH = 64
+"""Hex digits of an HMAC-SHA256."""
+FAQ_ID_LENGTH = 100
+LABEL_LENGTH = 16
+MAX_UNANSWERED_CHARS = 300
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on SQLite, which stores no offset."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MessageEvent(Base):
+    """One message answered: which kind of answer, which FAQ, how sure the matcher was."""
+
+    __tablename__ = "message_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    intent: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    faq_id: Mapped[str | None] = mapped_column(String(FAQ_ID_LENGTH))
+    score_band: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+
+
+class Feedback(Base):
+    """The latest 👍/👎 of one user for one FAQ answer."""
+
+    __tablename__ = "feedback"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), primary_key=True)
+    faq_id: Mapped[str] = mapped_column(String(FAQ_ID_LENGTH), primary_key=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer, scrubbed of contact details, for staff to review."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    text_scrubbed: Mapped[str] = mapped_column(String(MAX_UNANSWERED_CHARS))
+    intent: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    nearest_faq_id: Mapped[str | None] = mapped_column(String(FAQ_ID_LENGTH))
+    score: Mapped[float] = mapped_column(Float)
+
+
+class RecentMessage(Base):
+    """A message in a private chat the bot may still delete for "Hapus jejak" (48 hours)."""
+
+    __tablename__ = "recent_messages"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class Subscription(Base):
+    """Whether a user wants updates. `chat_ref` is reserved for a later broadcast feature."""
+
+    __tablename__ = "subscriptions"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), primary_key=True)
+    subscribed: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    chat_ref: Mapped[str | None] = mapped_column(Text)
+
+
+class JobOfferCheck(Base):
+    """The outcome level of one job-offer check (a later feature)."""
+
+    __tablename__ = "job_offer_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    level: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+
+
+USER_TABLES: tuple[type[Base], ...] = (
+    MessageEvent,
+    Feedback,
+    UnansweredQuestion,
+    RecentMessage,
+    Subscription,
+    JobOfferCheck,
+)
+"""Every table with a `user_key`; deleting a user's data walks all of them."""

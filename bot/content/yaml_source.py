@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,9 +12,15 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.content.problems import ContentProblem
+
+Path_ = Sequence[str | int]
 
 
 @dataclass(frozen=True)
@@ -24,8 +31,10 @@ class YamlDocument:
     raw: Any
     data: Any
     digest: str
+    """sha256 of the file's bytes: the same value the reloader's file watcher computes."""
+    lines: tuple[str, ...] = ()
 
-    def line_of(self, path: Sequence[str | int]) -> int | None:
+    def line_of(self, path: Path_) -> int | None:
         """1-based line of the deepest part of `path` that exists in the file."""
         node = self.raw
         line = _own_line(node)
@@ -40,6 +49,40 @@ class YamlDocument:
                 break
         return line
 
+    def value_at(self, path: Path_) -> Any:
+        """The raw (ruamel) value at `path`, or None when the path is not in the file."""
+        node = self.raw
+        for key in path:
+            if isinstance(node, CommentedMap) and key in node:
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+                node = node[key]
+            else:
+                return None
+        return node
+
+    def line_in_text(self, path: Path_, offset: int) -> int | None:
+        """The file line of character `offset` inside the text at `path`.
+
+        Exact for `|` blocks (each text line is a file line, starting below the key); for other
+        styles, where YAML joins lines, the line of the key is the honest answer.
+        """
+        line = self.line_of(path)
+        value = self.value_at(path)
+        if line is None or not isinstance(value, LiteralScalarString):
+            return line
+        return line + 1 + value.count("\n", 0, offset)
+
+    def source_value(self, line: int | None) -> str | None:
+        """What staff typed after `key:` on `line`, so a hint can quote it back exactly."""
+        if line is None or not 0 < line <= len(self.lines):
+            return None
+        match = _KEY_VALUE.match(self.lines[line - 1])
+        return match.group(1) if match else None
+
+
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?[^:#'\"]+:\s+([^\s#'\"][^#]*?)\s*(?:#.*)?$")
+
 
 def _own_line(node: Any) -> int | None:
     lc = getattr(node, "lc", None)
@@ -47,39 +90,131 @@ def _own_line(node: Any) -> int | None:
 
 
 def read_yaml(path: Path) -> tuple[YamlDocument | None, list[ContentProblem]]:
-    """Parse `path`; a syntax error becomes a problem with its line instead of an exception."""
+    """Parse `path`; syntax errors become problems with their line instead of exceptions.
+
+    Repeated keys are reported all at once and the first value is kept, so the rest of the file
+    is still checked in the same run.
+    """
     name = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except FileNotFoundError:
-        return None, [ContentProblem(name, None, "berkas tidak ditemukan")]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [ContentProblem(name, None, f"berkas tidak bisa dibaca: {error}")]
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+        return None, [ContentProblem(
+            name, None, f"berkas tidak ditemukan di folder {path.parent}; "
+            "periksa nama berkasnya (huruf kecil, berakhiran .yaml)",
+        )]
+    except OSError as error:
+        return None, [ContentProblem(name, None, f"berkas tidak bisa dibuka: {error.strerror}")]
     try:
-        raw = yaml.load(text)
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        return None, [ContentProblem(
+            name, line, "berkas tidak tersimpan sebagai UTF-8; simpan ulang dengan pengodean "
+            "UTF-8 (di Notepad: Simpan Sebagai → Encoding: UTF-8)",
+        )]
+    problems: list[ContentProblem] = []
+    try:
+        raw = _parse(text, allow_duplicate_keys=False)
+    except DuplicateKeyError:
+        problems = duplicate_key_problems(name, text)
+        raw = _parse(text, allow_duplicate_keys=True)
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        return None, [ContentProblem(name, line, _syntax_message(error))]
-    except Exception as error:  # ruamel raises a few unmarked errors; staff still need a message
-        return None, [ContentProblem(name, None, f"format YAML tidak sah: {error}")]
+        return None, [syntax_problem(name, error)]
+    except ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return None, [ContentProblem(
+            name, line, f"ada karakter tak terlihat yang tidak diizinkan (kode #x{code:04X}); "
+            "hapus karakter itu, biasanya terbawa saat menyalin teks dari PDF atau Word",
+        )]
     if raw is None:
         return None, [ContentProblem(name, 1, "berkas kosong")]
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return YamlDocument(name=name, raw=raw, data=to_plain(raw), digest=digest), []
+    document = YamlDocument(
+        name=name,
+        raw=raw,
+        data=to_plain(raw),
+        digest=hashlib.sha256(content).hexdigest(),
+        lines=tuple(text.splitlines()),
+    )
+    return document, problems
 
 
-def _syntax_message(error: MarkedYAMLError) -> str:
+def _parse(text: str, *, allow_duplicate_keys: bool) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = allow_duplicate_keys
+    return yaml.load(text)
+
+
+def duplicate_key_problems(name: str, text: str) -> list[ContentProblem]:
+    """Every key written twice in one mapping (ruamel itself stops at the first)."""
+    root = YAML(typ="rt").compose(text)
+    problems: list[ContentProblem] = []
+    stack: list[Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in first_line:
+                    problems.append(ContentProblem(
+                        name, line, f"kunci '{key}' sudah ditulis di baris {first_line[key]} "
+                        "pada bagian yang sama; hapus salah satunya (yang dipakai adalah yang "
+                        "pertama)",
+                    ))
+                else:
+                    first_line[key] = line
+                stack.append(value_node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def syntax_problem(name: str, error: MarkedYAMLError) -> ContentProblem:
+    """The line staff should look at and what to do there, for the usual YAML slips."""
     problem = (error.problem or "").strip()
-    if "duplicate key" in problem or "found duplicate key" in str(error):
-        return "kunci yang sama ditulis dua kali di satu bagian; hapus salah satunya"
+    context = (error.context or "").strip()
+    problem_line = error.problem_mark.line + 1 if error.problem_mark is not None else None
+    context_line = error.context_mark.line + 1 if error.context_mark is not None else None
     hint = (
         "periksa indentasi (pakai spasi, bukan tab), tanda titik dua setelah nama kolom, "
         "dan tanda kutip yang berpasangan"
     )
-    return f"kesalahan penulisan YAML ({problem or error.context}); {hint}"
+    if "quoted scalar" in context:
+        return ContentProblem(name, context_line or problem_line,
+            "tanda kutip yang dibuka di baris ini tidak pernah ditutup; tambahkan tanda kutip "
+            "penutup di akhir teks (bila teksnya memuat tanda kutip yang sama, tulis \\\" atau "
+            "bungkus dengan jenis kutip yang lain)")
+    if "'\\t'" in problem or "\\t" in problem:
+        return ContentProblem(name, problem_line,
+            "ada karakter TAB; YAML hanya boleh memakai spasi untuk indentasi")
+    if "could not find expected ':'" in problem:
+        return ContentProblem(name, context_line or problem_line,
+            "baris ini tidak punya tanda titik dua ':' setelah nama kolom, atau teks panjangnya "
+            "terpotong ke baris berikutnya tanpa tanda kutip; tulis 'kolom: \"teks\"'")
+    if "mapping values are not allowed" in problem:
+        return ContentProblem(name, problem_line,
+            "ada tanda ':' di dalam teks yang tidak diberi tanda kutip; bungkus seluruh teks "
+            "dengan tanda kutip ganda, misalnya question: \"Catatan: ...\"")
+    if "flow sequence" in context or "flow mapping" in context:
+        return ContentProblem(name, context_line or problem_line,
+            "daftar dalam kurung siku [ ] atau kurung kurawal { } yang dimulai di baris ini "
+            "tidak ditutup, atau ada koma yang hilang di antara butirnya")
+    if "expected <block end>, but found '<scalar>'" in problem:
+        return ContentProblem(name, problem_line,
+            "ada teks setelah tanda kutip penutup; bila teksnya memuat tanda kutip, bungkus "
+            "dengan jenis kutip yang lain (\"...'...\") atau tulis \\\" di dalamnya")
+    if "expected <block end>" in problem or "expected <block mapping start>" in problem:
+        return ContentProblem(name, problem_line,
+            "indentasi baris ini tidak sejajar dengan baris di atasnya; samakan jumlah spasinya "
+            "dengan kolom lain di bagian yang sama")
+    if "cannot start any token" in problem:
+        return ContentProblem(name, problem_line,
+            "teks yang diawali tanda khusus seperti @, `, %, atau * harus diberi tanda kutip")
+    return ContentProblem(name, problem_line or context_line,
+        f"kesalahan penulisan YAML ({problem or context}); {hint}")
 
 
 def to_plain(node: Any) -> Any:

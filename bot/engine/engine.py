@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
-from bot.engine.reply import ChartRequest, Intent, Reply
+from bot.engine.reply import Reply
 from bot.language.smalltalk import SmalltalkKind, classify_smalltalk
+from bot.stats.charts import chart_for
 from bot.stats.query import StatsQuery
 
 
@@ -46,7 +47,7 @@ class Engine:
         normalised = knowledge.normaliser.normalise(text)
         if knowledge.emergency.is_emergency(normalised):
             return builder.emergency()
-        query = knowledge.stats_parser.parse(normalised)
+        query = knowledge.stats_parser.parse(normalised, text)
         if query is not None:
             return self._stats_reply(knowledge, builder, query)
         smalltalk = classify_smalltalk(normalised)
@@ -75,9 +76,11 @@ class Engine:
         ]
         return builder.fallback(suggestions, best.score if best else 0.0)
 
-    def _stats_reply(self, knowledge: Knowledge, builder: ReplyBuilder, query: StatsQuery) -> Reply:
+    def _stats_reply(
+        self, knowledge: Knowledge, builder: ReplyBuilder, query: StatsQuery
+    ) -> Reply:
         html = knowledge.stats_answers.answer(query)
-        return builder.stats(html, chart_for(query))
+        return builder.stats(html, chart_for(knowledge.content, query))
 
     def reply_to_action(self, action: str) -> Reply | None:
         """Replies for buttons and deep links; None when the action is unknown or outdated."""
@@ -111,7 +114,9 @@ class Engine:
             return self._builder.text_page(self._knowledge.content.messages.help)
         return self._builder.faq(entry)
 
-    def _stats_action(self, knowledge: Knowledge, builder: ReplyBuilder, argument: str) -> Reply | None:
+    def _stats_action(
+        self, knowledge: Knowledge, builder: ReplyBuilder, argument: str
+    ) -> Reply | None:
         kind, _, key = argument.partition(":")
         if not argument:
             query = StatsQuery()
@@ -123,10 +128,3 @@ class Engine:
             return None
         return self._stats_reply(knowledge, builder, query)
 
-
-def chart_for(query: StatsQuery) -> ChartRequest:
-    if len(query.regions) == 1:
-        return ChartRequest("region", query.regions[0])
-    if len(query.years) == 1 and not query.regions:
-        return ChartRequest("year", str(query.years[0]))
-    return ChartRequest("overview")

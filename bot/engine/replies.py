@@ -104,7 +104,7 @@ class ReplyBuilder:
         text = (f"{html}\n\nMengetahui atau mengalami TPPO? Laporkan: "
                 f"{channel_summary(self._channels['sapa-129'])}"
                 if "sapa-129" in self._channels else html)
-        return Reply(Intent.STATS, text, rows, score=score)
+        return Reply(Intent.STATS, text, rows, score=score, chart=chart)
 
     def stats_navigation(self) -> tuple[tuple[Button, ...], ...]:
         years = tuple(Button(str(y), action=f"stats:year:{y}")

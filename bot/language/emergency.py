@@ -17,25 +17,27 @@ STRONG_DANGER_STEMS = frozenset(
     """sekap kurung kunci pukul aniaya siksa ancam culik perkosa setrum sandera bunuh
     gebuk hajar tonjok tampar tendang cambuk lecehkan leceh jebak tebus bius
     ngunci nyekap ngurung mukul mukulin gebukin nyiksa ngancam ngancem nyulik nyandera
-    locked trapped beaten kidnapped kidnap abducted hostage raped""".split()
+    locked trapped beaten beat beating kidnapped kidnap abducted hostage raped abused hit hurt
+    screaming""".split()
 )
 WEAK_DANGER_STEMS = frozenset(
     """paksa tahan jual jaga sita hilang kabur lari takut kejar ambil bawa maksa awas
     forced""".split()
 )
-ALARM_TOKENS = frozenset("help sos darurat urgent bahaya emergency".split())
+ALARM_TOKENS = frozenset("help sos darurat urgent bahaya emergency please".split())
 PLEA_TOKENS = frozenset("tolong tlg bantu".split())
 PERSON_TOKENS = frozenset(
     """saya aku gue gua sy aq ak ulun kami kita my me i we
     adik adek kakak abang anak istri suami teman kawan sepupu ibu ayah bapak keluarga tetangga
     keponakan ponakan cucu pacar cewek perempuan gadis sister brother friend daughter son wife
-    orang""".split()
+    orang us our neighbour neighbor girls girl boy children kids""".split()
 )
 NOW_TOKENS = frozenset(
     "sekarang barusan lagi sedang tadi malam ini segera cepat now currently".split()
 )
-LEAVE_STEMS = frozenset("pulang keluar kabur pergi lari turun bulik lepas".split())
-NEGATIONS = frozenset("tidak tak gak nggak enggak ga kada ndak gk".split())
+LEAVE_STEMS = frozenset("pulang keluar kabur pergi lari turun bulik lepas leave out escape".split())
+NEGATIONS = frozenset("tidak tak gak nggak enggak ga kada ndak gk never cannot cant not".split())
+SHORT_MESSAGE_TOKENS = 3
 HYPOTHETICAL_TOKENS = frozenset(
     "apa apakah hukuman pasal definisi arti pengertian ciri contoh termasuk seandainya "
     "misalnya umumnya biasanya".split()
@@ -68,7 +70,7 @@ class EmergencyDetector:
         asking_in_general = bool(token_set & HYPOTHETICAL_TOKENS) and not (alarm or now)
         if strong and (alarm or now or plea):
             return True
-        if strong and person and not asking_in_general:
+        if strong and (not asking_in_general or len(tokens) <= SHORT_MESSAGE_TOKENS):
             return True
         if strong >= 2 and person:
             return True

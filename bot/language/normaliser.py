@@ -17,6 +17,7 @@ MAX_INPUT_CHARS = 2000
 _URL = re.compile(r"(https?://|www\.)\S+")
 _REDUPLICATION = re.compile(r"\b([a-z]+)(?:-\1\b|2\b)")
 _REPEATED = re.compile(r"([a-z])\1{2,}")
+_TRAILING_DOUBLE = re.compile(r"([a-z])\1+\b")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -45,6 +46,7 @@ class Normaliser:
         folded = _URL.sub(" ", folded)
         folded = _REDUPLICATION.sub(r"\1", folded)
         folded = _REPEATED.sub(r"\1", folded)
+        folded = _TRAILING_DOUBLE.sub(r"\1", folded)  # "tolongg" -> "tolong"
         tokens: list[str] = []
         for raw in _NOT_WORD.split(folded):
             if not raw:

@@ -35,5 +35,6 @@ GENERIC_TERMS: frozenset[str] = frozenset(
     kalimantan timur kaltim borneo jawa sulawesi sumatra pulau jalan naik turun pergi pulang
     datang masuk keluar urus cari dapat beri kasih minta pakai guna hubung nomor telepon
     whatsapp facebook instagram tiktok media sosial internet aplikasi hp
+    polisi hukum syarat visa turis tips alamat imigrasi surat online job kerjaan
     """.split()
 )

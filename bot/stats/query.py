@@ -133,13 +133,14 @@ class StatsQueryParser:
         tokens = normalised.tokens
         token_set = set(tokens)
         about_trafficking = bool(token_set & TOPIC_TOKENS or set(pairwise(tokens)) & TOPIC_PAIRS)
-        mentions_cases = bool(token_set & CASE_TOKENS)
+        asks_count = bool(token_set & {"berapa", "jumlah"})
+        mentions_cases = bool(token_set & CASE_TOKENS) or (asks_count and "korban" in token_set)
         years = find_years(tokens, text)
         regions = self.find_regions(tokens)
         stats_words = bool(token_set & STATS_WORDS)
         counting = mentions_cases and bool(token_set & COUNT_CUES or years or regions)
         other_question = bool({stem(t) for t in tokens} & NOT_STATS_CUES) and not (
-            stats_words or token_set & {"berapa", "jumlah"}
+            stats_words or asks_count
         )
         if other_question:
             return None

@@ -6,7 +6,7 @@ No raw Telegram id, name, username or phone number has a column here. Types are 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +27,8 @@ USER_KEY_LENGTH = 64
 FAQ_ID_LENGTH = 100
 LABEL_LENGTH = 16
 MAX_UNANSWERED_CHARS = 300
+DELETABLE_WINDOW = timedelta(hours=48)
+"""Telegram lets a bot delete messages in a private chat only this long after sending."""
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -1,0 +1,55 @@
+"""Models of the prevention content: the job-offer check (`cek_tawaran.yaml`) and the weekly
+awareness tips (`tips.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from bot.content.models import ContentModel, Slug, Text
+
+MIN_CHECK_QUESTIONS = 8
+MAX_CHECK_QUESTIONS = 12
+
+
+class CheckQuestion(ContentModel):
+    id: Slug
+    text: Text
+    risky_answer: Literal["ya", "tidak"]
+    """Which answer is the warning sign; "tidak tahu" always counts as half of it."""
+    weight: Annotated[int, Field(ge=1, le=10)]
+    critical: bool = False
+    """A risky answer alone makes the result high risk (a child, a marriage tied to the job)."""
+    reason: Text
+    verify: Text
+
+
+class CheckLevel(ContentModel):
+    title: Text
+    text: Text
+
+
+class JobOfferCheckContent(ContentModel):
+    intro: Text
+    questions: list[CheckQuestion] = Field(
+        min_length=MIN_CHECK_QUESTIONS, max_length=MAX_CHECK_QUESTIONS
+    )
+    low_max_score: Annotated[int, Field(ge=0)]
+    check_max_score: Annotated[int, Field(ge=0)]
+    low: CheckLevel
+    check: CheckLevel
+    high: CheckLevel
+    channels: list[Slug] = Field(min_length=1)
+    offered_after: list[Slug] = Field(default_factory=list)
+    """FAQ ids whose answers offer the check (job offers, agencies, working abroad)."""
+    timeout_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
+
+
+class Tip(ContentModel):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,24}$")]
+    text: Text
+
+
+class TipsContent(ContentModel):
+    tips: list[Tip] = Field(min_length=1)

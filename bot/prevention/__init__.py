@@ -1,0 +1,1 @@
+"""Prevention tools: the job-offer check and weekly awareness tips."""

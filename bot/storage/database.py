@@ -1,0 +1,134 @@
+"""Engines, sessions and migrations; `open_storage` wires them for the bot.
+
+SQLite (aiosqlite) is the default and PostgreSQL (asyncpg) works by changing DATABASE_URL.
+Migrations run from inside the bot's event loop by handing Alembic a connection (the
+"connection sharing with asyncio" recipe in Alembic's cookbook), so no nested `asyncio.run()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.settings import Settings
+from bot.storage.keys import PseudonymousKeys
+from bot.storage.recorder import InteractionRecorder
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
+"""asyncpg waits 60 s by default; an unreachable server should fail a write sooner."""
+
+
+def create_engine_for(
+    url: str | URL, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, **options: Any
+) -> AsyncEngine:
+    """An async engine; SQLite files get WAL, a busy timeout and foreign keys on every connect."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _create_sqlite_folder(parsed)
+        engine = create_async_engine(parsed, **options)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(sqlite_busy_timeout_ms))
+        return engine
+    if parsed.get_driver_name() == "asyncpg":
+        connect_args = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **options.pop("connect_args", {})}
+        options["connect_args"] = connect_args
+    options.setdefault("pool_pre_ping", True)
+    return create_async_engine(parsed, **options)
+
+
+def _create_sqlite_folder(url: URL) -> None:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    return on_connect
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration without reading alembic.ini (which is for the `alembic` tool)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+async def upgrade_database(engine_or_url: AsyncEngine | str, revision: str = "head") -> None:
+    """Bring the schema to `revision`; safe to call from inside a running event loop."""
+    await _migrate(engine_or_url, command.upgrade, revision)
+
+
+async def downgrade_database(engine_or_url: AsyncEngine | str, revision: str = "base") -> None:
+    """Undo migrations down to `revision` ("base" drops every table the bot made)."""
+    await _migrate(engine_or_url, command.downgrade, revision)
+
+
+async def _migrate(
+    engine_or_url: AsyncEngine | str, action: Callable[[Config, str], None], revision: str
+) -> None:
+    owned = not isinstance(engine_or_url, AsyncEngine)
+    engine = create_engine_for(engine_or_url) if owned else engine_or_url
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_run_alembic, action, revision)
+    finally:
+        if owned:
+            await engine.dispose()
+
+
+def _run_alembic(
+    connection: Connection, action: Callable[[Config, str], None], revision: str
+) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    action(config, revision)
+
+
+@dataclass
+class Storage:
+    """Everything the Telegram adapter needs from storage; close it in `post_shutdown`."""
+
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    keys: PseudonymousKeys
+    recorder: InteractionRecorder
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_storage(settings: Settings, *, upgrade: bool = True) -> Storage:
+    """Engine, sessions, keys and recorder from settings; migrates to head unless told not to."""
+    keys = PseudonymousKeys.from_settings(settings)
+    engine = create_engine_for(settings.database_url)
+    try:
+        if upgrade:
+            await upgrade_database(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    session_factory = create_session_factory(engine)
+    return Storage(engine, session_factory, keys, InteractionRecorder(session_factory, keys))

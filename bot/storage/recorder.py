@@ -1,0 +1,252 @@
+"""What the Telegram adapter tells storage after a reply has been sent.
+
+Every method swallows database failures (locked, full, unreachable): the person asking must
+get their answer whatever happens to the statistics. Failures are logged by operation and
+error class only; SQLAlchemy's own messages carry the statement's parameters (user keys,
+question text), so they are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import CursorResult, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.engine.engine import MatchPolicy
+from bot.engine.reply import Intent, Reply
+from bot.storage.keys import PseudonymousKeys
+from bot.storage.models import (
+    DELETABLE_WINDOW,
+    USER_TABLES,
+    Feedback,
+    JobOfferCheck,
+    MessageEvent,
+    RecentMessage,
+    Subscription,
+    UnansweredQuestion,
+    utc_now,
+)
+from bot.storage.scrub import scrub
+
+DELETE_FAILED = -1
+"""`delete_user_data` result when the database failed: tell the user to try again later."""
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_MATCH_POLICY = MatchPolicy()
+
+
+class ScoreBand(StrEnum):
+    """How sure the matcher was, in the engine's own terms (see `MatchPolicy`)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    NONE = "none"
+
+
+def score_band(score: float, policy: MatchPolicy = _MATCH_POLICY) -> ScoreBand:
+    if score >= policy.ambiguous_floor:
+        return ScoreBand.HIGH
+    if score >= policy.answer_threshold:
+        return ScoreBand.MEDIUM
+    if score >= policy.suggestion_threshold:
+        return ScoreBand.LOW
+    return ScoreBand.NONE
+
+
+def describe_failure(error: BaseException) -> str:
+    """Error class and driver code (SQLITE_BUSY, a PostgreSQL SQLSTATE) — never the message."""
+    parts = [type(error).__name__]
+    original = getattr(error, "orig", None)
+    if original is not None:
+        parts.append(type(original).__name__)
+        code = getattr(original, "sqlite_errorname", None) or getattr(original, "sqlstate", None)
+        if code:
+            parts.append(str(code))
+    return "/".join(parts)
+
+
+def dialect_insert(dialect_name: str, table: Any) -> Any:
+    """INSERT with ON CONFLICT support: one atomic statement, safe under concurrency."""
+    if dialect_name == "sqlite":
+        return sqlite.insert(table)
+    if dialect_name == "postgresql":
+        return postgresql.insert(table)
+    raise NotImplementedError(f"upsert is not implemented for {dialect_name}")
+
+
+class InteractionRecorder:
+    """Records what the bot learned from one interaction; never raises into the adapter."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        keys: PseudonymousKeys,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._session_factory = session_factory
+        self._keys = keys
+        self._clock = clock
+
+    async def record_reply(
+        self, *, user_id: int, text: str, reply: Reply, nearest_faq_id: str | None = None
+    ) -> None:
+        """Count the reply; keep the scrubbed question only when it went unanswered.
+
+        Text of an emergency, FAQ, stats or smalltalk message is never stored.
+        """
+        key, now = self._keys.key_for(user_id), self._clock()
+        matched = reply.intent in (Intent.FAQ, Intent.FALLBACK)
+        rows: list[Any] = [
+            MessageEvent(
+                user_key=key,
+                created_at=now,
+                intent=reply.intent.value,
+                faq_id=reply.faq_id if reply.intent is Intent.FAQ else None,
+                score_band=score_band(reply.score) if matched else ScoreBand.NONE,
+            )
+        ]
+        if reply.intent is Intent.FALLBACK:
+            scrubbed = scrub(text)
+            if scrubbed:
+                nearest = nearest_faq_id or (reply.suggestions[0] if reply.suggestions else None)
+                rows.append(
+                    UnansweredQuestion(
+                        user_key=key,
+                        created_at=now,
+                        text_scrubbed=scrubbed,
+                        intent=reply.intent.value,
+                        nearest_faq_id=nearest,
+                        score=round(reply.score, 4),
+                    )
+                )
+
+        async def work(session: AsyncSession) -> None:
+            session.add_all(rows)
+
+        await self._guarded("record_reply", work, None)
+
+    async def record_feedback(self, *, user_id: int, faq_id: str, helpful: bool) -> bool:
+        """Store a 👍/👎; a user's later vote on the same FAQ replaces the earlier one."""
+        key, now = self._keys.key_for(user_id), self._clock()
+
+        async def work(session: AsyncSession) -> bool:
+            insert = dialect_insert(session.get_bind().dialect.name, Feedback)
+            statement = insert.values(
+                user_key=key, faq_id=faq_id, helpful=helpful, created_at=now
+            ).on_conflict_do_update(
+                index_elements=[Feedback.user_key, Feedback.faq_id],
+                set_={"helpful": insert.excluded.helpful, "created_at": insert.excluded.created_at},
+                where=Feedback.created_at <= insert.excluded.created_at,
+            )
+            await session.execute(statement)
+            return True
+
+        return await self._guarded("record_feedback", work, False)
+
+    async def remember_sent_messages(self, *, user_id: int, message_ids: Sequence[int]) -> None:
+        """Message ids (the user's and the bot's) in a private chat, for "Hapus jejak"."""
+        if not message_ids:
+            return
+        key, now = self._keys.key_for(user_id), self._clock()
+
+        async def work(session: AsyncSession) -> None:
+            insert = dialect_insert(session.get_bind().dialect.name, RecentMessage)
+            rows = [
+                {"user_key": key, "message_id": int(m), "created_at": now}
+                for m in dict.fromkeys(message_ids)
+            ]
+            await session.execute(insert.values(rows).on_conflict_do_nothing())
+
+        await self._guarded("remember_sent_messages", work, None)
+
+    async def recent_message_ids(self, *, user_id: int) -> list[int]:
+        """Ids still deletable by the bot (sent within the last 48 hours), oldest first."""
+        key, since = self._keys.key_for(user_id), self._clock() - DELETABLE_WINDOW
+
+        async def work(session: AsyncSession) -> list[int]:
+            result = await session.scalars(
+                select(RecentMessage.message_id)
+                .where(RecentMessage.user_key == key, RecentMessage.created_at >= since)
+                .order_by(RecentMessage.message_id)
+            )
+            return list(result)
+
+        return await self._guarded("recent_message_ids", work, [])
+
+    async def forget_recent_messages(self, *, user_id: int) -> None:
+        key = self._keys.key_for(user_id)
+
+        async def work(session: AsyncSession) -> None:
+            await session.execute(delete(RecentMessage).where(RecentMessage.user_key == key))
+
+        await self._guarded("forget_recent_messages", work, None)
+
+    async def delete_user_data(self, *, user_id: int) -> int:
+        """Delete every row tied to this user in every table; rows deleted or DELETE_FAILED."""
+        key = self._keys.key_for(user_id)
+
+        async def work(session: AsyncSession) -> int:
+            deleted = 0
+            for model in USER_TABLES:
+                result = await session.execute(delete(model).where(model.user_key == key))
+                deleted += cast(CursorResult[Any], result).rowcount
+            return deleted
+
+        return await self._guarded("delete_user_data", work, DELETE_FAILED)
+
+    async def set_subscribed(self, *, user_id: int, subscribed: bool) -> None:
+        key, now = self._keys.key_for(user_id), self._clock()
+
+        async def work(session: AsyncSession) -> None:
+            insert = dialect_insert(session.get_bind().dialect.name, Subscription)
+            await session.execute(
+                insert.values(user_key=key, subscribed=subscribed, updated_at=now)
+                .on_conflict_do_update(
+                    index_elements=[Subscription.user_key],
+                    set_={
+                        "subscribed": insert.excluded.subscribed,
+                        "updated_at": insert.excluded.updated_at,
+                    },
+                )
+            )
+
+        await self._guarded("set_subscribed", work, None)
+
+    async def is_subscribed(self, *, user_id: int) -> bool:
+        key = self._keys.key_for(user_id)
+
+        async def work(session: AsyncSession) -> bool:
+            subscribed = await session.scalar(
+                select(Subscription.subscribed).where(Subscription.user_key == key)
+            )
+            return bool(subscribed)
+
+        return await self._guarded("is_subscribed", work, False)
+
+    async def record_job_offer_check(self, *, user_id: int, level: str) -> None:
+        key, now = self._keys.key_for(user_id), self._clock()
+
+        async def work(session: AsyncSession) -> None:
+            session.add(JobOfferCheck(user_key=key, created_at=now, level=level))
+
+        await self._guarded("record_job_offer_check", work, None)
+
+    async def _guarded(
+        self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], failed: T
+    ) -> T:
+        """Run `work` in one transaction; on any database failure log it and return `failed`."""
+        try:
+            async with self._session_factory() as session, session.begin():
+                return await work(session)
+        except Exception as error:
+            log.warning("storage %s failed: %s", operation, describe_failure(error))
+            return failed

@@ -1,0 +1,78 @@
+"""Delete what is no longer needed: run daily (the bot schedules it on PTB's JobQueue)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from bot.storage.models import (
+    DELETABLE_WINDOW,
+    Feedback,
+    JobOfferCheck,
+    MessageEvent,
+    RecentMessage,
+    UnansweredQuestion,
+    utc_now,
+)
+from bot.storage.recorder import describe_failure
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    unanswered_questions: int
+    message_events: int
+    feedback: int
+    job_offer_checks: int
+    recent_messages: int
+
+    @property
+    def total(self) -> int:
+        return (
+            self.unanswered_questions
+            + self.message_events
+            + self.feedback
+            + self.job_offer_checks
+            + self.recent_messages
+        )
+
+
+async def purge_expired(
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    now: datetime | None = None,
+) -> PurgeResult | None:
+    """Delete unanswered text after UNANSWERED_RETENTION_DAYS, events, feedback and job-offer
+    checks after EVENT_RETENTION_DAYS, and message ids the bot can no longer delete (48 h).
+
+    Returns what was deleted, or None when the database failed (logged, not raised).
+    """
+    now = now or utc_now()
+    unanswered_cutoff = now - timedelta(days=settings.unanswered_retention_days)
+    event_cutoff = now - timedelta(days=settings.event_retention_days)
+    plan: list[tuple[Any, datetime]] = [
+        (UnansweredQuestion, unanswered_cutoff),
+        (MessageEvent, event_cutoff),
+        (Feedback, event_cutoff),
+        (JobOfferCheck, event_cutoff),
+        (RecentMessage, now - DELETABLE_WINDOW),
+    ]
+    try:
+        async with session_factory() as session, session.begin():
+            counts = []
+            for model, cutoff in plan:
+                result = await session.execute(delete(model).where(model.created_at < cutoff))
+                counts.append(cast(CursorResult[Any], result).rowcount)
+    except Exception as error:
+        log.warning("storage purge_expired failed: %s", describe_failure(error))
+        return None
+    purged = PurgeResult(*counts)
+    log.info("storage purge_expired deleted %d rows", purged.total)
+    return purged

@@ -12,11 +12,12 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection, pool
 
 from bot.settings import Settings
 from bot.storage.database import create_engine_for
-from bot.storage.models import Base
+from bot.storage.models import Base, UtcDateTime
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,11 +32,19 @@ def _database_url() -> str:
     return config.get_main_option("sqlalchemy.url") or Settings().database_url
 
 
+def _render_item(kind: str, item: object, autogen_context: AutogenContext) -> str | bool:
+    """Write our UTC column type as the plain type it stores, so migrations need no bot import."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _configure(**options: object) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
+        render_item=_render_item,
         **options,
     )
 

@@ -47,7 +47,8 @@ class ConsoleChat:
             button = self._choices[int(text) - 1]
             if button.action is None:
                 return None
-            return self._engine.reply_to_action(button.action) or self._engine.reply_to_action("menu")
+            reply = self._engine.reply_to_action(button.action)
+            return reply or self._engine.reply_to_action("menu")
         command = COMMAND_ACTIONS.get(text.split(" ")[0].lower())
         if command:
             return self._engine.reply_to_action(command)

@@ -14,6 +14,7 @@ from bot.content.models import (
     StatsFile,
     YearFigures,
 )
+from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class ContentBundle:
     stats: StatsFile
     lexicon: Lexicon
     messages: Messages
+    job_offer_check: JobOfferCheckContent
+    tips: TipsContent
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

@@ -1,176 +1,478 @@
-"""Checks across entries and files that a schema alone cannot express (ids, references, sums)."""
+"""Checks across entries and files that a schema alone cannot express (ids, references, sums).
+
+They run on whatever part of the content is usable, so staff see every problem in one run: when
+a file fails its schema, its entries are validated one by one and the valid ones still go through
+these checks (an unquoted phone number in one channel must not hide a duplicate id elsewhere).
+Ids are collected from the raw file, so an entry with some other error is not reported again as
+"does not exist" wherever it is referenced.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import logging
+import re
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from bot.content.channels import expand_placeholders
-from bot.content.models import CHANNEL_PLACEHOLDER, FaqFile, Messages, StatsFile
+from bot.content.models import (
+    MIN_EXAMPLES,
+    Category,
+    Channel,
+    FaqEntry,
+    Region,
+    YearFigures,
+)
 from bot.content.problems import ContentProblem, Severity
-from bot.content.telegram_html import MAX_MESSAGE_LENGTH, html_problems
+from bot.content.telegram_html import (
+    MAX_MESSAGE_LENGTH,
+    html_problem_positions,
+    strip_html,
+    telegram_length,
+)
 from bot.content.yaml_source import YamlDocument
 
+log = logging.getLogger(__name__)
+
+FAQ_FILE = "faq_id.yaml"
+STATS_FILE = "stats.yaml"
+LEXICON_FILE = "normalisasi.yaml"
+MESSAGES_FILE = "pesan.yaml"
+JOB_OFFER_CHECK_FILE = "cek_tawaran.yaml"
+TIPS_FILE = "tips.yaml"
+
 STALE_AFTER = timedelta(days=183)
-# Room left under Telegram's limit for the bot's own additions (title, related questions).
-ANSWER_LENGTH_LIMIT = MAX_MESSAGE_LENGTH - 400
+MESSAGE_RESERVE = 1000
+"""Room under Telegram's limit for what the bot appends to a fixed message (channel lists)."""
+
+_PLACEHOLDER_LIKE = re.compile(r"\{\{(.*?)\}\}")
+_CHANNEL_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LEXICON_WORD = re.compile(r"^[a-z0-9]+$")
+_LEXICON_STANDARD = re.compile(r"^[a-z0-9]+(?:[ -][a-z0-9]+)*$|^$")
+
+M = TypeVar("M", bound=BaseModel)
+Located = list[tuple[int, M]]
 
 
 def check_consistency(
-    models: dict[str, Any], documents: dict[str, YamlDocument], *, today: date
+    models: Mapping[str, Any], documents: Mapping[str, YamlDocument], *, today: date
 ) -> list[ContentProblem]:
-    faq: FaqFile = models["faq_id.yaml"]
-    stats: StatsFile = models["stats.yaml"]
-    messages: Messages = models["pesan.yaml"]
-    problems = _check_faq(faq, documents["faq_id.yaml"], today)
-    problems += _check_stats(stats, documents["stats.yaml"])
-    problems += _check_messages(messages, documents["pesan.yaml"], faq)
+    """Every cross-entry problem that can be found with the files that could be read."""
+    problems: list[ContentProblem] = []
+    faq_document = documents.get(FAQ_FILE)
+    channels: dict[str, Channel] = {}
+    channel_ids: set[str] | None = None
+    if faq_document is not None:
+        faq = models.get(FAQ_FILE)
+        channel_items = _valid_items(faq_document, "channels", Channel,
+                                     faq.channels if faq else None)
+        channels = {item.id: item for _, item in channel_items}
+        channel_ids = _written_ids(faq_document, "channels")
+        problems += _guarded(faq_document.name, lambda: _check_faq(
+            faq_document, faq, channel_items, channels, channel_ids, today))
+    stats_document = documents.get(STATS_FILE)
+    if stats_document is not None:
+        stats = models.get(STATS_FILE)
+        problems += _guarded(stats_document.name, lambda: _check_stats(stats_document, stats))
+    messages_document = documents.get(MESSAGES_FILE)
+    if messages_document is not None:
+        problems += _guarded(messages_document.name, lambda: _check_messages(
+            messages_document, channels, channel_ids))
+    lexicon_document = documents.get(LEXICON_FILE)
+    if lexicon_document is not None:
+        problems += _guarded(lexicon_document.name, lambda: _check_lexicon(lexicon_document))
+    faq_ids = _written_ids(faq_document, "faqs") if faq_document is not None else None
+    for file_name in (JOB_OFFER_CHECK_FILE, TIPS_FILE):
+        document = documents.get(file_name)
+        if document is not None:
+            problems += _guarded(file_name, lambda document=document: _check_prevention(
+                document, channel_ids, faq_ids))
     return problems
 
 
-def _duplicates(
-    ids: list[str], section: str, document: YamlDocument, what: str
+def _guarded(file: str, check: Callable[[], list[ContentProblem]]) -> list[ContentProblem]:
+    """A bug in one check must not hide the other files' problems, nor show staff a traceback."""
+    try:
+        return check()
+    except Exception as error:
+        log.exception("consistency check of %s failed", file)
+        return [unexpected_problem(file, error)]
+
+
+def unexpected_problem(file: str, error: BaseException) -> ContentProblem:
+    return ContentProblem(
+        file, None,
+        f"pemeriksaan berkas ini berhenti karena kesalahan tak terduga ({type(error).__name__}: "
+        f"{error}); periksa perubahan terakhir pada berkas ini dan kabari tim teknis",
+    )
+
+
+# --- what validated --------------------------------------------------------------------------
+
+
+def _valid_items(
+    document: YamlDocument, section: str, model: type[M], whole: list[M] | None
+) -> Located[M]:
+    """(position in the file, entry) for every entry of `section` that passes its schema."""
+    if whole is not None:
+        return list(enumerate(whole))
+    raw = document.data.get(section) if isinstance(document.data, dict) else None
+    if not isinstance(raw, list):
+        return []
+    items: Located[M] = []
+    for position, item in enumerate(raw):
+        try:
+            items.append((position, model.model_validate(item)))
+        except ValidationError:
+            continue
+    return items
+
+
+def _raw_items(document: YamlDocument, section: str) -> list[tuple[int, dict[str, Any]]]:
+    raw = document.data.get(section) if isinstance(document.data, dict) else None
+    if not isinstance(raw, list):
+        return []
+    return [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)]
+
+
+def _written_ids(document: YamlDocument, section: str, key: str = "id") -> set[str] | None:
+    """Every id written in `section`, valid or not; None when the section itself is unreadable,
+    so references to it are not all reported as missing."""
+    raw = document.data.get(section) if isinstance(document.data, dict) else None
+    if not isinstance(raw, list):
+        return None
+    return {str(item[key]) for _, item in _raw_items(document, section)
+            if item.get(key) is not None}
+
+
+def _duplicates(document: YamlDocument, section: str, what: str,
+                key: str = "id") -> list[ContentProblem]:
+    first: dict[str, int | None] = {}
+    problems: list[ContentProblem] = []
+    for position, item in _raw_items(document, section):
+        if key not in item or item[key] is None:
+            continue
+        value = str(item[key])
+        line = document.line_of((section, position, key))
+        if value in first:
+            problems.append(ContentProblem(document.name, line,
+                f"{what} '{value}' sudah dipakai di baris {first[value]}; setiap {what} harus "
+                "unik, ganti salah satunya"))
+        else:
+            first[value] = line
+    return problems
+
+
+# --- faq_id.yaml ------------------------------------------------------------------------------
+
+
+def _check_faq(
+    document: YamlDocument,
+    faq: Any,
+    channel_items: Located[Channel],
+    channels: Mapping[str, Channel],
+    channel_ids: Collection[str] | None,
+    today: date,
 ) -> list[ContentProblem]:
-    counts = Counter(ids)
-    return [
-        ContentProblem(
-            document.name,
-            document.line_of((section, index, "id")),
-            f"id {what} '{item}' dipakai lebih dari sekali; setiap id harus unik",
-        )
-        for index, item in enumerate(ids)
-        if counts[item] > 1 and ids.index(item) != index
-    ]
-
-
-def _check_faq(faq: FaqFile, document: YamlDocument, today: date) -> list[ContentProblem]:
     name = document.name
     problems: list[ContentProblem] = []
-    problems += _duplicates([c.id for c in faq.categories], "categories", document, "kategori")
-    problems += _duplicates([c.id for c in faq.channels], "channels", document, "kanal")
-    problems += _duplicates([f.id for f in faq.faqs], "faqs", document, "pertanyaan")
-    category_ids = {c.id for c in faq.categories}
-    channels = {c.id: c for c in faq.channels}
-    faq_ids = {f.id for f in faq.faqs}
-    seen_examples: dict[str, str] = {}
+    problems += _duplicates(document, "categories", "id kategori")
+    problems += _duplicates(document, "channels", "id kanal")
+    problems += _duplicates(document, "faqs", "id pertanyaan")
+    category_ids = _written_ids(document, "categories")
+    faq_ids = _written_ids(document, "faqs")
 
-    for index, channel in enumerate(faq.channels):
-        if channel.verified_on is None:
-            problems.append(ContentProblem(
-                name, document.line_of(("channels", index, "verified_on")),
-                f"kanal '{channel.id}' belum pernah dikonfirmasi (verified_on kosong); hubungi "
-                "layanannya, lalu isi tanggal pemeriksaan", Severity.WARNING,
-            ))
-        elif today - channel.verified_on > STALE_AFTER:
-            problems.append(ContentProblem(
-                name, document.line_of(("channels", index, "verified_on")),
-                f"kanal '{channel.id}' terakhir diperiksa {channel.verified_on:%d-%m-%Y}, "
-                "lebih dari 6 bulan lalu; konfirmasi ulang nomornya lalu perbarui verified_on",
-                Severity.WARNING,
-            ))
+    for position, channel in channel_items:
+        problems += _stale_channel(document, position, channel, today)
+        problems += _markup_problems(document, ("channels", position, "purpose"), channel_ids)
+    for position, _ in _valid_items(document, "categories", Category,
+                                    faq.categories if faq else None):
+        problems += _plain_text_problems(document, ("categories", position, "title"))
 
-    for index, entry in enumerate(faq.faqs):
-        def at(*path: str | int, _index: int = index) -> int | None:
-            return document.line_of(("faqs", _index, *path))
+    seen_examples: dict[str, tuple[str, int | None]] = {}
+    entries = _valid_items(document, "faqs", FaqEntry, faq.faqs if faq else None)
+    for position, entry in entries:
+        seen_examples.setdefault(_example_key(entry.question),
+                                 (entry.id, document.line_of(("faqs", position, "question"))))
+    for position, entry in entries:
+        def at(*path: str | int, _position: int = position) -> int | None:
+            return document.line_of(("faqs", _position, *path))
 
-        if entry.category not in category_ids:
+        if category_ids is not None and entry.category not in category_ids:
             problems.append(ContentProblem(name, at("category"),
-                f"kategori '{entry.category}' tidak ada di bagian categories"))
-        for position, related in enumerate(entry.related):
-            if related not in faq_ids:
-                problems.append(ContentProblem(name, at("related", position),
-                    f"related '{related}' tidak ada; tulis id pertanyaan yang sudah ada"))
-            elif related == entry.id:
-                problems.append(ContentProblem(name, at("related", position),
+                f"kategori '{entry.category}' tidak ada di bagian categories; pilih salah satu: "
+                f"{', '.join(sorted(category_ids))}"))
+        for index, related in enumerate(entry.related):
+            if related == entry.id:
+                problems.append(ContentProblem(name, at("related", index),
                     "pertanyaan tidak boleh merujuk ke dirinya sendiri di related"))
-        for position, channel_id in enumerate(entry.channels):
-            if channel_id not in channels:
-                problems.append(ContentProblem(name, at("channels", position),
-                    f"kanal '{channel_id}' tidak ada di bagian channels"))
-        problems += _answer_problems(entry.answer, channels, name, at("answer"))
+            elif faq_ids is not None and related not in faq_ids:
+                problems.append(ContentProblem(name, at("related", index),
+                    f"related '{related}' tidak ada; tulis id pertanyaan yang sudah ada di "
+                    "berkas ini"))
+        for index, channel_id in enumerate(entry.channels):
+            if channel_ids is not None and channel_id not in channel_ids:
+                problems.append(ContentProblem(name, at("channels", index),
+                    f"kanal '{channel_id}' tidak ada di bagian channels; tulis id kanal yang "
+                    "sudah ada, misalnya sapa-129"))
         if not entry.sources:
-            problems.append(ContentProblem(name, at("id"),
-                f"pertanyaan '{entry.id}' belum mencantumkan sources (sumber)", Severity.WARNING))
-        for position, example in enumerate(entry.examples):
-            key = " ".join(example.lower().split())
-            owner = seen_examples.get(key)
-            if owner is not None:
-                where = "pertanyaan ini juga" if owner == entry.id else f"'{owner}'"
-                problems.append(ContentProblem(name, at("examples", position),
-                    f"contoh '{example}' sudah dipakai di {where}; satu contoh hanya boleh "
-                    "ada di satu pertanyaan"))
-            else:
-                seen_examples[key] = entry.id
+            problems.append(ContentProblem(name, at(),
+                f"pertanyaan '{entry.id}' belum mencantumkan sumber (sources); tulis undang-undang "
+                "atau lembaga yang menjadi dasar jawabannya", Severity.WARNING))
+        if len(entry.examples) < MIN_EXAMPLES:
+            problems.append(ContentProblem(name, at("examples"),
+                f"pertanyaan '{entry.id}' baru punya {len(entry.examples)} contoh; tulis minimal "
+                f"{MIN_EXAMPLES} contoh cara orang bertanya (bahasa sehari-hari, singkatan, "
+                "bahasa Banjar)"))
+        problems += _example_duplicates(document, position, entry, seen_examples)
+    for position, item in _raw_items(document, "faqs"):
+        problems += _plain_text_problems(document, ("faqs", position, "question"))
+        problems += _markup_problems(document, ("faqs", position, "answer"), channel_ids)
+        problems += _faq_length_problems(document, position, item, channels)
     return problems
 
 
-def _answer_problems(
-    text: str, channels: dict[str, Any], file: str, line: int | None
+def _stale_channel(document: YamlDocument, position: int, channel: Channel,
+                   today: date) -> list[ContentProblem]:
+    line = document.line_of(("channels", position, "verified_on"))
+    if channel.verified_on is None:
+        return [ContentProblem(document.name, line,
+            f"kanal '{channel.id}' belum pernah dikonfirmasi (verified_on kosong); hubungi "
+            "layanannya, lalu isi tanggal pemeriksaan, misalnya verified_on: \"2026-01-28\"",
+            Severity.WARNING)]
+    if today - channel.verified_on > STALE_AFTER:
+        return [ContentProblem(document.name, line,
+            f"kanal '{channel.id}' terakhir diperiksa {channel.verified_on:%d-%m-%Y}, lebih dari "
+            "6 bulan lalu; konfirmasi ulang nomornya lalu perbarui verified_on",
+            Severity.WARNING)]
+    return []
+
+
+def _example_key(text: str) -> str:
+    """Examples that differ only in case, spaces or punctuation count as the same example."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def _example_duplicates(
+    document: YamlDocument, position: int, entry: FaqEntry,
+    seen: dict[str, tuple[str, int | None]],
 ) -> list[ContentProblem]:
-    problems = [
-        ContentProblem(file, line, f"kanal '{{{{{match}}}}}' di dalam teks tidak ada di channels")
-        for match in CHANNEL_PLACEHOLDER.findall(text)
-        if match not in channels
-    ]
-    problems += [
-        ContentProblem(file, line, f"HTML tidak diterima Telegram: {message}")
-        for message in dict.fromkeys(html_problems(text))
-    ]
-    length = len(expand_placeholders(text, channels))
-    if length > ANSWER_LENGTH_LIMIT:
-        problems.append(ContentProblem(file, line,
-            f"jawaban terlalu panjang ({length} karakter); batasnya {ANSWER_LENGTH_LIMIT} "
-            "agar muat dalam satu pesan Telegram; ringkas atau pecah menjadi dua pertanyaan"))
+    problems: list[ContentProblem] = []
+    for index, example in enumerate(entry.examples):
+        key = _example_key(example)
+        line = document.line_of(("faqs", position, "examples", index))
+        owner = seen.get(key)
+        if owner is None:
+            seen[key] = (entry.id, line)
+        elif owner[0] == entry.id:
+            if owner[1] != document.line_of(("faqs", position, "question")):
+                problems.append(ContentProblem(document.name, line,
+                    f"contoh '{example}' sudah ditulis di baris {owner[1]} pada pertanyaan yang "
+                    "sama; hapus salah satunya"))
+        else:
+            problems.append(ContentProblem(document.name, line,
+                f"contoh '{example}' sudah dipakai untuk pertanyaan '{owner[0]}' (baris "
+                f"{owner[1]}); satu contoh hanya boleh ada di satu pertanyaan, hapus salah satunya "
+                "atau ubah kata-katanya"))
     return problems
 
 
-def _check_stats(stats: StatsFile, document: YamlDocument) -> list[ContentProblem]:
+def faq_message(question: str, answer: str, channels: Mapping[str, Channel]) -> str:
+    """The FAQ reply as the engine lays it out (ReplyBuilder.faq): bold question, blank line,
+    answer."""
+    return (f"<b>{expand_placeholders(question.strip(), channels)}</b>\n\n"
+            f"{expand_placeholders(answer.strip(), channels)}")
+
+
+def message_length(html: str) -> int:
+    """The stricter of the two counts: the HTML we send and the text Telegram measures."""
+    return max(len(html), telegram_length(strip_html(html)))
+
+
+def _faq_length_problems(document: YamlDocument, position: int, item: Mapping[str, Any],
+                         channels: Mapping[str, Channel]) -> list[ContentProblem]:
+    question, answer = item.get("question"), item.get("answer")
+    if not isinstance(question, str) or not isinstance(answer, str):
+        return []
+    length = message_length(faq_message(question, answer, channels))
+    if length <= MAX_MESSAGE_LENGTH:
+        return []
+    return [ContentProblem(document.name, document.line_of(("faqs", position, "answer")),
+        f"jawaban terlalu panjang: bersama judulnya menjadi {length} karakter, padahal satu pesan "
+        f"Telegram paling banyak {MAX_MESSAGE_LENGTH}; ringkas, atau pecah menjadi dua pertanyaan "
+        "yang saling merujuk lewat related")]
+
+
+def _markup_problems(document: YamlDocument, path: tuple[str | int, ...],
+                     channel_ids: Collection[str] | None) -> list[ContentProblem]:
+    """HTML Telegram would reject and {{channel}} placeholders that lead nowhere, each with the
+    line it is on (exact inside `|` blocks)."""
+    text = document.value_at(path)
+    if not isinstance(text, str):
+        return []
+    found: dict[tuple[int | None, str], None] = {}
+    for offset, message in html_problem_positions(text):
+        found[(document.line_in_text(path, offset),
+               f"HTML tidak diterima Telegram: {message}")] = None
+    for match in _PLACEHOLDER_LIKE.finditer(text):
+        channel_id = match.group(1).strip()
+        line = document.line_in_text(path, match.start())
+        if not _CHANNEL_ID.match(channel_id):
+            found[(line, f"penanda kanal '{match.group(0)}' tidak sah; tulis id kanal dengan huruf "
+                         "kecil dan tanda hubung, misalnya {{sapa-129}}")] = None
+        elif channel_ids is not None and channel_id not in channel_ids:
+            found[(line, f"kanal '{{{{{channel_id}}}}}' tidak ada di bagian channels "
+                         f"({FAQ_FILE}); tulis id kanal yang sudah ada, misalnya {{{{sapa-129}}}}")
+                  ] = None
+    return [ContentProblem(document.name, line, message) for line, message in found]
+
+
+def _plain_text_problems(document: YamlDocument,
+                         path: tuple[str | int, ...]) -> list[ContentProblem]:
+    """Titles appear both in bold in messages and as button labels, so they carry no markup."""
+    text = document.value_at(path)
+    if not isinstance(text, str) or not re.search(r"[<>&]|\{\{", text):
+        return []
+    return [ContentProblem(document.name, document.line_of(path),
+        f"'{path[-1]}' tidak boleh memuat tanda < > & atau {{{{...}}}} karena juga tampil sebagai "
+        "tombol; tulis 'dan' untuk &, dan biarkan tanpa HTML")]
+
+
+# --- stats.yaml -------------------------------------------------------------------------------
+
+
+def _check_stats(document: YamlDocument, stats: Any) -> list[ContentProblem]:
     name = document.name
-    problems = _duplicates([r.id for r in stats.regions], "regions", document, "wilayah")
-    region_ids = {r.id for r in stats.regions}
+    problems = _duplicates(document, "regions", "id wilayah")
+    region_ids = _written_ids(document, "regions")
     alias_owner: dict[str, str] = {}
-    for index, region in enumerate(stats.regions):
-        for position, alias in enumerate([region.name, *region.aliases]):
-            key = alias.lower().strip()
+    for position, region in _valid_items(document, "regions", Region,
+                                         stats.regions if stats else None):
+        spellings = [(("name",), region.name)]
+        spellings += [(("aliases", index), alias) for index, alias in enumerate(region.aliases)]
+        for path, spelling in spellings:
+            key = " ".join(spelling.lower().split())
             owner = alias_owner.setdefault(key, region.id)
             if owner != region.id:
-                problems.append(ContentProblem(
-                    name, document.line_of(("regions", index, "aliases", position - 1)),
-                    f"nama/alias '{alias}' dipakai oleh '{owner}' dan '{region.id}'"))
-    years = [y.year for y in stats.years]
-    for index, figures in enumerate(stats.years):
-        if years.count(figures.year) > 1 and years.index(figures.year) != index:
-            problems.append(ContentProblem(name, document.line_of(("years", index, "year")),
-                f"tahun {figures.year} ditulis lebih dari sekali"))
+                problems.append(ContentProblem(name, document.line_of(("regions", position, *path)),
+                    f"nama/alias '{spelling}' dipakai oleh wilayah '{owner}' dan '{region.id}'; "
+                    "satu nama hanya boleh menunjuk satu wilayah"))
+    problems += _duplicates(document, "years", "tahun", key="year")
+    for position, figures in _valid_items(document, "years", YearFigures,
+                                          stats.years if stats else None):
+        def at(*path: str | int, _position: int = position) -> int | None:
+            return document.line_of(("years", _position, *path))
+
         for region_id in figures.counts:
-            if region_id not in region_ids:
-                problems.append(ContentProblem(
-                    name, document.line_of(("years", index, "counts", region_id)),
-                    f"wilayah '{region_id}' tidak ada di bagian regions"))
+            if region_ids is not None and region_id not in region_ids:
+                problems.append(ContentProblem(name, at("counts", region_id),
+                    f"tahun {figures.year}: wilayah '{region_id}' tidak ada di bagian regions; "
+                    f"pakai salah satu: {', '.join(sorted(region_ids))}"))
         allocated = sum(figures.counts.values())
         if allocated + figures.unallocated != figures.total:
-            problems.append(ContentProblem(name, document.line_of(("years", index, "total")),
+            problems.append(ContentProblem(name, at("total"),
                 f"tahun {figures.year}: jumlah per wilayah ({allocated}) + unallocated "
-                f"({figures.unallocated}) tidak sama dengan total ({figures.total}); bila "
-                "sumbernya memang tidak merinci semua kasus, isi 'unallocated' dengan selisihnya "
-                "dan jelaskan di 'note'"))
+                f"({figures.unallocated}) = {allocated + figures.unallocated}, tidak sama dengan "
+                f"total ({figures.total}); periksa angkanya dengan sumber. Bila sumbernya memang "
+                "tidak merinci semua kasus, isi 'unallocated' dengan selisihnya dan jelaskan di "
+                "'note'"))
         if figures.as_of.year < figures.year:
-            problems.append(ContentProblem(name, document.line_of(("years", index, "as_of")),
-                f"tahun {figures.year}: as_of {figures.as_of} lebih awal dari tahunnya"))
+            problems.append(ContentProblem(name, at("as_of"),
+                f"tahun {figures.year}: as_of {figures.as_of:%Y-%m-%d} lebih awal dari tahunnya"))
     return problems
 
 
-def _check_messages(messages: Messages, document: YamlDocument, faq: FaqFile) -> list[ContentProblem]:
-    channels = {c.id: c for c in faq.channels}
+# --- pesan.yaml -------------------------------------------------------------------------------
+
+
+def _check_messages(document: YamlDocument, channels: Mapping[str, Channel],
+                    channel_ids: Collection[str] | None) -> list[ContentProblem]:
+    """`channel_ids` is None when faq_id.yaml could not be read: references are then unknown."""
     problems: list[ContentProblem] = []
-    emergency_ids = [*messages.emergency.channels, *messages.emergency.abroad_channels]
-    for channel_id in emergency_ids:
-        if channel_id not in channels:
-            problems.append(ContentProblem(document.name, document.line_of(("emergency",)),
-                f"kanal '{channel_id}' di pesan darurat tidak ada di channels faq_id.yaml"))
-    for key, value in messages.model_dump().items():
-        text = value["text"] if isinstance(value, dict) else value
-        if isinstance(text, str):
-            problems += _answer_problems(text, channels, document.name, document.line_of((key,)))
+    data = document.data if isinstance(document.data, dict) else {}
+    emergency = data.get("emergency")
+    if isinstance(emergency, dict) and channel_ids is not None:
+        for key in ("channels", "abroad_channels"):
+            listed = emergency.get(key)
+            for index, channel_id in enumerate(listed if isinstance(listed, list) else []):
+                if isinstance(channel_id, str) and channel_id not in channel_ids:
+                    problems.append(ContentProblem(document.name,
+                        document.line_of(("emergency", key, index)),
+                        f"kanal '{channel_id}' di pesan darurat tidak ada di bagian channels "
+                        f"{FAQ_FILE}"))
+    paths: list[tuple[str | int, ...]] = [(key,) for key in data if isinstance(data[key], str)]
+    if isinstance(emergency, dict):
+        paths.append(("emergency", "text"))
+    for path in paths:
+        problems += _markup_problems(document, path, channel_ids)
+        text = document.value_at(path)
+        if not isinstance(text, str):
+            continue
+        length = message_length(expand_placeholders(text.strip(), channels))
+        limit = MAX_MESSAGE_LENGTH - MESSAGE_RESERVE
+        if length > limit:
+            problems.append(ContentProblem(document.name, document.line_of(path),
+                f"pesan '{path[0]}' terlalu panjang ({length} karakter); batasnya {limit} agar "
+                "bersama tambahan dari bot tetap muat dalam satu pesan Telegram"))
+    return problems
+
+
+# --- cek_tawaran.yaml, tips.yaml -------------------------------------------------------------
+
+
+def _check_prevention(document: YamlDocument, channel_ids: Collection[str] | None,
+                      faq_ids: Collection[str] | None) -> list[ContentProblem]:
+    """Every text is sent as Telegram HTML; ids must be unique and references must exist."""
+    problems: list[ContentProblem] = []
+    for section in ("questions", "tips"):
+        problems += _duplicates(document, section, "id")
+    for path in _text_paths(document.data):
+        problems += _markup_problems(document, path, channel_ids)
+    data = document.data if isinstance(document.data, dict) else {}
+    references = (("channels", channel_ids, "kanal", "bagian channels"),
+                  ("offered_after", faq_ids, "pertanyaan", "bagian faqs"))
+    for key, known, what, where in references:
+        listed = data.get(key)
+        if known is None or not isinstance(listed, list):
+            continue
+        for index, item in enumerate(listed):
+            if isinstance(item, str) and item not in known:
+                problems.append(ContentProblem(document.name, document.line_of((key, index)),
+                    f"{what} '{item}' tidak ada di {where} {FAQ_FILE}; tulis id yang sudah ada"))
+    return problems
+
+
+def _text_paths(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(node, str):
+        return [path]
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in _text_paths(value, (*path, key))]
+    if isinstance(node, list):
+        return [p for index, value in enumerate(node) for p in _text_paths(value, (*path, index))]
+    return []
+
+
+# --- normalisasi.yaml -------------------------------------------------------------------------
+
+
+def _check_lexicon(document: YamlDocument) -> list[ContentProblem]:
+    """A left-hand word the normaliser can never see would silently do nothing."""
+    data = document.data if isinstance(document.data, dict) else {}
+    words = data.get("kata")
+    if not isinstance(words, dict):
+        return []
+    problems: list[ContentProblem] = []
+    for informal, standard in words.items():
+        line = document.line_of(("kata", informal))
+        if isinstance(informal, str) and not _LEXICON_WORD.match(informal):
+            problems.append(ContentProblem(document.name, line,
+                f"kata '{informal}' tidak akan pernah cocok: sebelah kiri harus satu kata, huruf "
+                "kecil a-z dan angka saja, tanpa spasi atau tanda baca"))
+        if isinstance(standard, str) and not _LEXICON_STANDARD.match(standard):
+            problems.append(ContentProblem(document.name, line,
+                f"bentuk baku '{standard}' untuk '{informal}' hanya boleh huruf kecil, angka, "
+                "spasi, dan tanda hubung; tulis \"\" bila kata itu cukup dihapus"))
     return problems

@@ -16,10 +16,7 @@ _PATTERN_HINTS = {
     "url": "alamat harus diawali https:// atau http:// dan tanpa spasi",
     "email": "alamat e-mail tidak sah",
 }
-_QUOTE_WHY = (
-    "tanpa tanda kutip, YAML membacanya sebagai angka (angka 0 di depan hilang); "
-    "nomor telepon dan jam selalu ditulis di dalam tanda kutip"
-)
+_QUOTE_WHY = "nomor telepon dan jam selalu ditulis di dalam tanda kutip"
 
 
 def describe(error: ErrorDetails, *, typed: str | None = None,
@@ -91,8 +88,9 @@ def _not_text(field: str, value: Any, typed: str | None) -> str:
         return f"'{field}' harus berupa teks; beri tanda kutip, misalnya {field}: \"{typed}\""
     if isinstance(value, int | float):
         written = typed or str(value)
-        return (f"'{field}' harus berupa teks, bukan angka; tulis {field}: \"{written}\" "
-                f"({_QUOTE_WHY})")
+        lost = {"0": " (angka 0 di depannya hilang)", "+": " (tanda + di depannya hilang)"}
+        return (f"'{field}' ditulis tanpa tanda kutip, jadi terbaca sebagai angka {value}"
+                f"{lost.get(written[:1], '')}; tulis {field}: \"{written}\" — {_QUOTE_WHY}")
     if isinstance(value, list):
         return f"'{field}' harus berupa teks, bukan daftar"
     if isinstance(value, dict):

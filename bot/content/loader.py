@@ -1,39 +1,81 @@
-"""Load every content file, validate it, and return a bundle or *all* problems at once."""
+"""Load every content file, validate it, and return a bundle or *all* problems at once.
+
+Each file is read and validated on its own, so a syntax error in one file still lets the others
+be checked, and nothing that goes wrong while checking one file reaches staff as a traceback.
+"""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
-from dataclasses import dataclass
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.content.bundle import ContentBundle
-from bot.content.consistency import check_consistency
-from bot.content.error_messages import describe
+from bot.content.consistency import (
+    FAQ_FILE,
+    JOB_OFFER_CHECK_FILE,
+    LEXICON_FILE,
+    MESSAGES_FILE,
+    STATS_FILE,
+    TIPS_FILE,
+    check_consistency,
+    unexpected_problem,
+)
+from bot.content.error_messages import describe, field_name
 from bot.content.models import FaqFile, Lexicon, Messages, StatsFile
+from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 from bot.content.problems import ContentInvalid, ContentProblem, Severity
 from bot.content.yaml_source import YamlDocument, read_yaml
 
-FAQ_FILE = "faq_id.yaml"
-STATS_FILE = "stats.yaml"
-LEXICON_FILE = "normalisasi.yaml"
-MESSAGES_FILE = "pesan.yaml"
+__all__ = [
+    "CONTENT_FILES",
+    "FAQ_FILE",
+    "JOB_OFFER_CHECK_FILE",
+    "LEXICON_FILE",
+    "MESSAGES_FILE",
+    "STATS_FILE",
+    "TIPS_FILE",
+    "LoadResult",
+    "content_version",
+    "load_content",
+    "load_content_or_raise",
+]
+
+log = logging.getLogger(__name__)
 
 CONTENT_FILES: dict[str, type[BaseModel]] = {
     FAQ_FILE: FaqFile,
     STATS_FILE: StatsFile,
     LEXICON_FILE: Lexicon,
     MESSAGES_FILE: Messages,
+    JOB_OFFER_CHECK_FILE: JobOfferCheckContent,
+    TIPS_FILE: TipsContent,
+}
+
+_ITEM_LABELS = {
+    "faqs": ("pertanyaan", "id"),
+    "channels": ("kanal", "id"),
+    "categories": ("kategori", "id"),
+    "regions": ("wilayah", "id"),
+    "years": ("tahun", "year"),
 }
 
 
 @dataclass(frozen=True)
 class LoadResult:
     bundle: ContentBundle | None
+    """The new content, or None when any file has an error."""
     problems: list[ContentProblem]
+    documents: Mapping[str, YamlDocument] = field(default_factory=dict, repr=False)
+    """The parsed files with their line maps, for checks that report lines (routing check)."""
 
     @property
     def errors(self) -> list[ContentProblem]:
@@ -50,28 +92,34 @@ def load_content(content_dir: Path, *, today: date | None = None) -> LoadResult:
     models: dict[str, Any] = {}
     documents: dict[str, YamlDocument] = {}
     for file_name, model in CONTENT_FILES.items():
-        document, read_problems = read_yaml(content_dir / file_name)
-        problems.extend(read_problems)
-        if document is None:
-            continue
-        documents[file_name] = document
-        parsed, model_problems = _validate(document, model)
-        problems.extend(model_problems)
-        if parsed is not None:
-            models[file_name] = parsed
-    if len(models) < len(CONTENT_FILES):
-        return LoadResult(None, problems)
+        try:
+            document, read_problems = read_yaml(content_dir / file_name)
+            problems.extend(read_problems)
+            if document is None:
+                continue
+            documents[file_name] = document
+            parsed, model_problems = validate_document(document, model)
+            problems.extend(model_problems)
+            if parsed is not None:
+                models[file_name] = parsed
+        except Exception as error:
+            log.exception("checking %s failed", file_name)
+            problems.append(unexpected_problem(file_name, error))
+    problems.extend(_unknown_files(content_dir))
     problems.extend(check_consistency(models, documents, today=today or date.today()))
-    if any(p.severity is Severity.ERROR for p in problems):
-        return LoadResult(None, problems)
+    problems = _in_reading_order(problems)
+    if len(models) < len(CONTENT_FILES) or any(p.severity is Severity.ERROR for p in problems):
+        return LoadResult(None, problems, documents)
     bundle = ContentBundle(
         faq=models[FAQ_FILE],
         stats=models[STATS_FILE],
         lexicon=models[LEXICON_FILE],
         messages=models[MESSAGES_FILE],
-        version=_version(documents),
+        job_offer_check=models[JOB_OFFER_CHECK_FILE],
+        tips=models[TIPS_FILE],
+        version=content_version({name: documents[name].digest for name in CONTENT_FILES}),
     )
-    return LoadResult(bundle, problems)
+    return LoadResult(bundle, problems, documents)
 
 
 def load_content_or_raise(content_dir: Path) -> ContentBundle:
@@ -81,20 +129,67 @@ def load_content_or_raise(content_dir: Path) -> ContentBundle:
     return result.bundle
 
 
-def _validate(
+def validate_document(
     document: YamlDocument, model: type[BaseModel]
 ) -> tuple[BaseModel | None, list[ContentProblem]]:
+    """The model, or every schema error of the file, each at the line it points to."""
     try:
         return model.model_validate(document.data), []
     except ValidationError as error:
-        problems = [
-            ContentProblem(document.name, document.line_of(detail["loc"]), describe(detail))
-            for detail in error.errors(include_url=False)
-        ]
-        return None, problems
+        details = error.errors(include_url=False)
+        return None, [_problem(document, detail, details) for detail in details]
 
 
-def _version(documents: dict[str, YamlDocument]) -> str:
-    """A short hash of the files, so caches (charts) can tell one content version from another."""
-    combined = "".join(documents[name].digest for name in sorted(documents))
+def _problem(document: YamlDocument, detail: ErrorDetails,
+             siblings: list[ErrorDetails]) -> ContentProblem:
+    loc = detail["loc"]
+    line = document.line_of(loc)
+    suggestion = None
+    if detail["type"] == "extra_forbidden":
+        missing = [field_name(other["loc"]) for other in siblings
+                   if other["type"] == "missing" and other["loc"][:-1] == loc[:-1]]
+        close = difflib.get_close_matches(field_name(loc), missing, n=1, cutoff=0.6)
+        suggestion = close[0] if close else None
+    message = describe(detail, typed=document.source_value(line), suggestion=suggestion)
+    return ContentProblem(document.name, line, _item_label(document, loc) + message)
+
+
+def _item_label(document: YamlDocument, loc: tuple[int | str, ...]) -> str:
+    """"pertanyaan 'apa-itu-tppo': " so staff know which entry a line belongs to."""
+    if len(loc) < 3 or loc[0] not in _ITEM_LABELS or not isinstance(loc[1], int):
+        return ""
+    label, key = _ITEM_LABELS[str(loc[0])]
+    item = document.value_at(loc[:2])
+    value = item.get(key) if isinstance(item, dict) else None
+    if value is None or loc[2] == key:
+        return ""
+    return f"{label} '{value}': " if key == "id" else f"{label} {value}: "
+
+
+def _unknown_files(content_dir: Path) -> list[ContentProblem]:
+    """A misspelt file name (Stats.yaml, faq_id.yml) would otherwise be ignored silently."""
+    if not content_dir.is_dir():
+        return []
+    problems = []
+    for path in sorted(content_dir.iterdir()):
+        if path.suffix.lower() in {".yaml", ".yml"} and path.name not in CONTENT_FILES:
+            close = difflib.get_close_matches(path.name.lower(), list(CONTENT_FILES), n=1)
+            hint = f" (mungkin maksudnya {close[0]}?)" if close else ""
+            problems.append(ContentProblem(path.name, None,
+                f"berkas ini tidak dipakai bot{hint}; bot hanya membaca "
+                f"{', '.join(CONTENT_FILES)}", Severity.WARNING))
+    return problems
+
+
+def _in_reading_order(problems: list[ContentProblem]) -> list[ContentProblem]:
+    order = {name: index for index, name in enumerate(CONTENT_FILES)}
+    return sorted(problems, key=lambda p: (order.get(p.file, len(order)), p.file, p.line or 0))
+
+
+def content_version(digests: Mapping[str, str]) -> str:
+    """A short hash of the files, so caches (charts) can tell one content version from another.
+
+    The reloader computes the same value from the files on disk to tell whether they changed.
+    """
+    combined = "".join(digests[name] for name in sorted(digests))
     return hashlib.sha256(combined.encode()).hexdigest()[:12]

@@ -15,7 +15,9 @@ ALLOWED_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
      "tg-spoiler", "span", "blockquote"}
 )
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+\s*=\s*\"[^\"<>]*\")*)\s*>")
+_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+\s*=\s*\"[^\"<>]*\")*)\s*(/?)>"
+)
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 _ATTRIBUTE = re.compile(r"([a-zA-Z-]+)\s*=\s*\"([^\"]*)\"")
 
@@ -27,45 +29,64 @@ def escape(text: str) -> str:
 
 def html_problems(text: str) -> list[str]:
     """Return what Telegram would reject in `text` (empty when it is valid), in Indonesian."""
-    problems: list[str] = []
-    open_tags: list[str] = []
+    return [message for _, message in html_problem_positions(text)]
+
+
+def html_problem_positions(text: str) -> list[tuple[int, str]]:
+    """Like `html_problems`, with the character offset of each problem (for file lines)."""
+    problems: list[tuple[int, str]] = []
+    open_tags: list[tuple[int, str]] = []
     position = 0
     while position < len(text):
         char = text[position]
         if char == "<":
             match = _TAG.match(text, position)
             if not match:
-                problems.append(
-                    "tanda '<' yang bukan tag; tulis '&lt;' bila maksudnya tanda kurang dari"
-                )
+                problems.append((position,
+                    "tanda '<' yang bukan tag; tulis '&lt;' bila maksudnya tanda kurang dari"))
                 position += 1
                 continue
             closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
-            if name not in ALLOWED_TAGS:
-                problems.append(f"tag <{name}> tidak didukung Telegram (pakai b, i, u, a, code)")
+            if match.group(4) and name in ALLOWED_TAGS:
+                problems.append((position, f"tag <{name}/> tidak dikenal Telegram; tulis "
+                                 f"<{name}>...</{name}>"))
+            elif name not in ALLOWED_TAGS:
+                hint = "untuk pindah baris cukup tekan Enter" if name == "br" else (
+                    "pakai b, i, u, s, a, code, pre, atau blockquote")
+                problems.append((position, f"tag <{name}> tidak didukung Telegram; {hint}"))
             elif closing:
-                if not open_tags or open_tags[-1] != name:
-                    problems.append(f"tag penutup </{name}> tidak punya pasangan pembuka")
+                if not open_tags or open_tags[-1][1] != name:
+                    problems.append((position,
+                        f"tag penutup </{name}> tidak punya pasangan pembuka"))
                 else:
                     open_tags.pop()
             else:
-                problems.extend(_attribute_problems(name, attributes))
-                open_tags.append(name)
+                problems.extend((position, p) for p in _attribute_problems(name, attributes))
+                open_tags.append((position, name))
             position = match.end()
         elif char == "&":
             match = _ENTITY.match(text, position)
             if not match:
-                problems.append("tanda '&' harus ditulis '&amp;'")
+                problems.append((position, "tanda '&' harus ditulis '&amp;' (atau ganti dengan "
+                                 "kata 'dan')"))
                 position += 1
                 continue
             position = match.end()
         elif char == ">":
-            problems.append("tanda '>' harus ditulis '&gt;'")
+            problems.append((position, "tanda '>' harus ditulis '&gt;'"))
             position += 1
         else:
             position += 1
-    problems.extend(f"tag <{name}> tidak ditutup" for name in reversed(open_tags))
+    problems.extend(
+        (start, f"tag <{name}> tidak ditutup; tambahkan </{name}> di akhir bagian yang dimaksud")
+        for start, name in reversed(open_tags)
+    )
     return problems
+
+
+def telegram_length(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units: an emoji counts as two."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _attribute_problems(name: str, attributes: str) -> list[str]:

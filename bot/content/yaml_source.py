@@ -14,8 +14,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.content.problems import ContentProblem
@@ -39,26 +39,20 @@ class YamlDocument:
         node = self.raw
         line = _own_line(node)
         for key in path:
-            if isinstance(node, CommentedMap) and key in node:
-                line = node.lc.key(key)[0] + 1
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-                line = node.lc.item(key)[0] + 1
-                node = node[key]
-            else:
+            step = _step(node, key)
+            if step is None:
                 break
+            line, node = step
         return line
 
     def value_at(self, path: Path_) -> Any:
         """The raw (ruamel) value at `path`, or None when the path is not in the file."""
         node = self.raw
         for key in path:
-            if isinstance(node, CommentedMap) and key in node:
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-                node = node[key]
-            else:
+            step = _step(node, key)
+            if step is None:
                 return None
+            node = step[1]
         return node
 
     def line_in_text(self, path: Path_, offset: int) -> int | None:
@@ -82,6 +76,18 @@ class YamlDocument:
 
 
 _KEY_VALUE = re.compile(r"^\s*(?:-\s+)?[^:#'\"]+:\s+([^\s#'\"][^#]*?)\s*(?:#.*)?$")
+
+
+_QUOTED_VALUE = re.compile(r'^\s*(?:-\s+)?(?:[^\s:#"\'][^:#]*:\s+)?"')
+
+
+def _step(node: Any, key: str | int) -> tuple[int, Any] | None:
+    """(1-based line, child) of `key` inside a ruamel mapping or sequence, or None."""
+    if isinstance(node, CommentedMap) and key in node:
+        return node.lc.key(key)[0] + 1, node[key]
+    if isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+        return node.lc.item(key)[0] + 1, node[key]
+    return None
 
 
 def _own_line(node: Any) -> int | None:
@@ -120,7 +126,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument | None, list[ContentProblem]]:
         problems = duplicate_key_problems(name, text)
         raw = _parse(text, allow_duplicate_keys=True)
     except MarkedYAMLError as error:
-        return None, [syntax_problem(name, error)]
+        return None, [syntax_problem(name, error, text.splitlines())]
     except ReaderError as error:
         line = text[: error.position].count("\n") + 1
         code = error.character if isinstance(error.character, int) else ord(error.character)
@@ -172,12 +178,19 @@ def duplicate_key_problems(name: str, text: str) -> list[ContentProblem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def syntax_problem(name: str, error: MarkedYAMLError) -> ContentProblem:
+def syntax_problem(name: str, error: MarkedYAMLError,
+                   lines: Sequence[str] = ()) -> ContentProblem:
     """The line staff should look at and what to do there, for the usual YAML slips."""
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
     problem_line = error.problem_mark.line + 1 if error.problem_mark is not None else None
     context_line = error.context_mark.line + 1 if error.context_mark is not None else None
+    unclosed = _unclosed_quote_line(lines, context_line, problem_line)
+    if unclosed is not None and unclosed != problem_line:
+        # A missing closing quote swallows the next lines; the parser only notices later.
+        return ContentProblem(name, unclosed,
+            "tanda kutip di baris ini tidak ditutup; tambahkan tanda kutip penutup di akhir "
+            "teks (bila teksnya memuat tanda kutip ganda, tulis \\\" di dalamnya)")
     hint = (
         "periksa indentasi (pakai spasi, bukan tab), tanda titik dua setelah nama kolom, "
         "dan tanda kutip yang berpasangan"
@@ -215,6 +228,20 @@ def syntax_problem(name: str, error: MarkedYAMLError) -> ContentProblem:
             "teks yang diawali tanda khusus seperti @, `, %, atau * harus diberi tanda kutip")
     return ContentProblem(name, problem_line or context_line,
         f"kesalahan penulisan YAML ({problem or context}); {hint}")
+
+
+def _unclosed_quote_line(lines: Sequence[str], start: int | None,
+                         end: int | None) -> int | None:
+    """The last line between `start` and `end` whose value opens a double quote it never closes."""
+    if end is None or not lines:
+        return None
+    first = max(1, start if start is not None else end - 20)
+    for number in range(min(end, len(lines)), first - 1, -1):
+        text = lines[number - 1].split(" #", 1)[0]
+        opens_value = _QUOTED_VALUE.match(text)
+        if opens_value and len(re.findall(r'(?<!\\)"', text)) % 2 == 1:
+            return number
+    return None
 
 
 def to_plain(node: Any) -> Any:

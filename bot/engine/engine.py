@@ -66,7 +66,8 @@ class Engine:
         if best is not None and best.anchored and result.coverage >= policy.min_coverage:
             runner_up = candidates[1].score if len(candidates) > 1 else 0.0
             clear = best.score - runner_up >= policy.ambiguity_margin
-            if best.score >= policy.answer_threshold and (clear or best.score >= policy.ambiguous_floor):
+            confident = clear or best.score >= policy.ambiguous_floor
+            if best.score >= policy.answer_threshold and confident:
                 entry = knowledge.content.faqs_by_id[best.faq_id]
                 return builder.faq(entry, best.score)
         suggestions = [

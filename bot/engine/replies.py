@@ -76,7 +76,8 @@ class ReplyBuilder:
             "berada. Jangan membalas atau melawan pelaku sendirian. Anda tidak bersalah, dan "
             "bantuan itu gratis."
         )
-        rows = list(channel_buttons(self._channels_for([*emergency.channels, *emergency.abroad_channels])))
+        listed = [*emergency.channels, *emergency.abroad_channels]
+        rows = list(channel_buttons(self._channels_for(listed)))
         rows.append((Button("🧹 Hapus jejak percakapan", action="erase"),))
         return Reply(Intent.EMERGENCY, "\n".join(lines), tuple(rows), score=score, sensitive=True)
 
@@ -129,9 +130,11 @@ class ReplyBuilder:
                      score=1.0)
 
     def categories(self) -> Reply:
-        rows = tuple((Button(c.title, action=f"cat:{c.id}:0"),) for c in self._content.faq.categories)
-        return Reply(Intent.FAQ, "<b>Pilih topik:</b>", (*rows, (Button("📋 Menu", action="menu"),)),
-                     score=1.0)
+        rows = tuple(
+            (Button(c.title, action=f"cat:{c.id}:0"),) for c in self._content.faq.categories
+        )
+        menu = (Button("📋 Menu", action="menu"),)
+        return Reply(Intent.FAQ, "<b>Pilih topik:</b>", (*rows, menu), score=1.0)
 
     def category(self, category_id: str, page: int) -> Reply | None:
         entries = [f for f in self._content.faq.faqs if f.category == category_id]

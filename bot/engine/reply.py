@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from bot.content.telegram_html import strip_html
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     EMERGENCY = "emergency"
     STATS = "stats"
     FAQ = "faq"

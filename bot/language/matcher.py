@@ -136,7 +136,9 @@ class FaqMatcher:
                     Phrasing(
                         faq_id,
                         _weighted(terms, self._word_idf, self._unknown_word_idf),
-                        _weighted(Counter(char_ngrams(text)), self._char_idf, self._unknown_char_idf),
+                        _weighted(
+                            Counter(char_ngrams(text)), self._char_idf, self._unknown_char_idf
+                        ),
                     )
                 )
             pooled.append(_weighted(all_terms, self._word_idf, self._unknown_word_idf))

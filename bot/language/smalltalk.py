@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from bot.language.normaliser import NormalisedText
 from bot.language.vocabulary import STOPWORDS
 
 
-class SmalltalkKind(str, Enum):
+class SmalltalkKind(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
     FAREWELL = "farewell"

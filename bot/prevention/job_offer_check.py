@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from bot.content.channels import channel_summary, expand_placeholders
 from bot.content.models import Channel
@@ -24,7 +24,7 @@ _RISKY_CODE = {"ya": "y", "tidak": "n"}
 _BASE = 36
 
 
-class RiskLevel(str, Enum):
+class RiskLevel(StrEnum):
     LOW = "low"
     CHECK = "check"
     HIGH = "high"
@@ -109,7 +109,8 @@ class JobOfferCheck:
             return None
         expired = self._now_minute() - issued > self._content.timeout_minutes
         too_many = len(answers) > len(self._content.questions)
-        if expired or too_many or issued > self._now_minute() + 1 or set(answers) - set(ANSWER_CODES):
+        from_the_future = issued > self._now_minute() + 1
+        if expired or too_many or from_the_future or set(answers) - set(ANSWER_CODES):
             return None
         if len(answers) == len(self._content.questions):
             return self._result_reply(answers)
@@ -119,7 +120,8 @@ class JobOfferCheck:
         position = len(answers)
         question = self._content.questions[position]
         total = len(self._content.questions)
-        html = f"{prefix}<b>Pertanyaan {position + 1} dari {total}</b>\n{self._expand(question.text)}"
+        title = f"<b>Pertanyaan {position + 1} dari {total}</b>"
+        html = f"{prefix}{title}\n{self._expand(question.text)}"
         choices = tuple(Button(label, action=self._action(answers + code))
                         for code, label in ANSWER_CODES.items())
         navigation = [Button("✖️ Batal", action=CANCEL_ACTION)]

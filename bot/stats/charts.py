@@ -40,7 +40,7 @@ NO_RECORD_COLOUR = "#616161"
 # tab10 without its grey, plus a dark blue, so "tidak disebutkan wilayahnya" stays unique.
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#bcbd22", "#17becf", "#393b79")
-CAPTION_WIDTH = 105
+CAPTION_WIDTH = 95
 TITLE_SIZE = 17
 LABEL_SIZE = 14
 TICK_SIZE = 13
@@ -296,7 +296,7 @@ def _draw_region(figure: Figure, content: ContentBundle, region_id: str, bottom:
 
 
 def _wrap(label: str) -> str:
-    return textwrap.fill(label, 18)
+    return textwrap.fill(label, 20)
 
 
 def _caption_text(content: ContentBundle, years: list[YearFigures], *, gaps: bool) -> str:

@@ -16,7 +16,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from bot.settings import Settings
 from bot.storage.keys import PseudonymousKeys
@@ -40,8 +45,8 @@ def create_engine_for(
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(sqlite_busy_timeout_ms))
         return engine
     if parsed.get_driver_name() == "asyncpg":
-        connect_args = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **options.pop("connect_args", {})}
-        options["connect_args"] = connect_args
+        connect_args = options.pop("connect_args", {})
+        options["connect_args"] = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **connect_args}
     options.setdefault("pool_pre_ping", True)
     return create_async_engine(parsed, **options)
 

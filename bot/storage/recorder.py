@@ -82,6 +82,36 @@ def dialect_insert(dialect_name: str, table: Any) -> Any:
     raise NotImplementedError(f"upsert is not implemented for {dialect_name}")
 
 
+def _reply_rows(
+    key: str, now: datetime, text: str, reply: Reply, nearest_faq_id: str | None
+) -> list[MessageEvent | UnansweredQuestion]:
+    matched = reply.intent in (Intent.FAQ, Intent.FALLBACK)
+    rows: list[MessageEvent | UnansweredQuestion] = [
+        MessageEvent(
+            user_key=key,
+            created_at=now,
+            intent=reply.intent.value,
+            faq_id=reply.faq_id if reply.intent is Intent.FAQ else None,
+            score_band=score_band(reply.score) if matched else ScoreBand.NONE,
+        )
+    ]
+    if reply.intent is not Intent.FALLBACK:
+        return rows
+    scrubbed = scrub(text)
+    if scrubbed:
+        rows.append(
+            UnansweredQuestion(
+                user_key=key,
+                created_at=now,
+                text_scrubbed=scrubbed,
+                intent=reply.intent.value,
+                nearest_faq_id=nearest_faq_id or next(iter(reply.suggestions), None),
+                score=round(reply.score, 4),
+            )
+        )
+    return rows
+
+
 class InteractionRecorder:
     """Records what the bot learned from one interaction; never raises into the adapter."""
 
@@ -104,33 +134,9 @@ class InteractionRecorder:
         Text of an emergency, FAQ, stats or smalltalk message is never stored.
         """
         key, now = self._keys.key_for(user_id), self._clock()
-        matched = reply.intent in (Intent.FAQ, Intent.FALLBACK)
-        rows: list[Any] = [
-            MessageEvent(
-                user_key=key,
-                created_at=now,
-                intent=reply.intent.value,
-                faq_id=reply.faq_id if reply.intent is Intent.FAQ else None,
-                score_band=score_band(reply.score) if matched else ScoreBand.NONE,
-            )
-        ]
-        if reply.intent is Intent.FALLBACK:
-            scrubbed = scrub(text)
-            if scrubbed:
-                nearest = nearest_faq_id or (reply.suggestions[0] if reply.suggestions else None)
-                rows.append(
-                    UnansweredQuestion(
-                        user_key=key,
-                        created_at=now,
-                        text_scrubbed=scrubbed,
-                        intent=reply.intent.value,
-                        nearest_faq_id=nearest,
-                        score=round(reply.score, 4),
-                    )
-                )
 
         async def work(session: AsyncSession) -> None:
-            session.add_all(rows)
+            session.add_all(_reply_rows(key, now, text, reply, nearest_faq_id))
 
         await self._guarded("record_reply", work, None)
 
@@ -209,8 +215,9 @@ class InteractionRecorder:
         async def work(session: AsyncSession) -> None:
             insert = dialect_insert(session.get_bind().dialect.name, Subscription)
             await session.execute(
-                insert.values(user_key=key, subscribed=subscribed, updated_at=now)
-                .on_conflict_do_update(
+                insert.values(
+                    user_key=key, subscribed=subscribed, updated_at=now
+                ).on_conflict_do_update(
                     index_elements=[Subscription.user_key],
                     set_={
                         "subscribed": insert.excluded.subscribed,

@@ -39,7 +39,7 @@ _URL = re.compile(
     re.I,
 )
 _BARE_DOMAIN = re.compile(rf"\b(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?![.\w])", re.I)
-_PHONE = re.compile(r"(?<![\w+])(?<!\d[ .-])\(?(?:\+\s?62|62|0)[\d\s().\-]{6,}\d")
+_PHONE = re.compile(r"(?<![\w+])(?<!\d[ .-])(?:\(0\d{2,4}\)|\+\s?62|62|0)[\d\s().\-]{6,}\d")
 _MOBILE_WITHOUT_PREFIX = re.compile(r"(?<![\w+])8\d{2}[\s.-]\d{3,4}[\s.-]\d{3,5}(?!\d)")
 _GROUPED_DIGITS = re.compile(r"(?<![\w])\d+(?:[ .\-]\d+)+")
 _DIGIT_RUN = re.compile(rf"\d{{{LONG_DIGIT_RUN},}}")

@@ -1,0 +1,52 @@
+"""`python -m bot run`: the Telegram bot when a token is set, the terminal chat otherwise.
+
+SIGTERM (docker stop, systemd) and SIGINT (Ctrl-C) stop the bot cleanly with exit status 0
+after the replies under way have been sent; a second signal ends it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from telegram.error import InvalidToken
+
+from bot.cli.common import load_settings
+from bot.settings import Settings
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def run_bot() -> int:
+    settings = load_settings()
+    if not settings.telegram_bot_token:
+        from bot.cli.console import run_console
+
+        return run_console()
+    from bot.telegram.logging_setup import configure_logging
+
+    configure_logging(settings.log_level, settings.telegram_bot_token)
+    try:
+        asyncio.run(serve(settings))
+    except InvalidToken:
+        sys.exit("Telegram menolak TELEGRAM_BOT_TOKEN; periksa token dari @BotFather.")
+    return 0
+
+
+async def serve(settings: Settings) -> None:
+    from bot.telegram.app import build_application
+    from bot.telegram.runner import receiver_for, run_application
+
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+
+    def stop() -> None:
+        stopping.set()
+        for stop_signal in STOP_SIGNALS:  # the default action again: a second signal kills
+            loop.remove_signal_handler(stop_signal)
+
+    for stop_signal in STOP_SIGNALS:
+        loop.add_signal_handler(stop_signal, stop)
+    application = build_application(settings)
+    await run_application(application, receiver_for(application, settings), stopping)

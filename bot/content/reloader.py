@@ -1,0 +1,233 @@
+"""New content without a restart: /reload, SIGHUP, or simply saving a file.
+
+The reloader owns the swap of an `Engine`'s `Knowledge`. Loading, validating and building run in
+a worker thread (about a quarter of a second) so replies are never held up; the swap itself is
+one assignment on the event loop. Content that fails validation is never used: the bot keeps
+answering from the last good version, and the problems go back to whoever asked (the admin's
+/reload) and to the log.
+
+The watcher polls the files' sizes, modification times and hashes (no extra dependency) and
+reloads only when the content has been the same for two polls in a row: an editor that is
+still writing a file changes its hash between polls, and a half-written file may even be
+valid YAML with fewer entries, so validation alone would not protect against it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import html
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.content.loader import CONTENT_FILES, LoadResult, content_version, load_content
+from bot.content.problems import ContentProblem
+from bot.content.telegram_html import MAX_MESSAGE_LENGTH
+from bot.engine.engine import Engine
+from bot.engine.knowledge import Knowledge
+
+log = logging.getLogger(__name__)
+
+ADMIN_PROBLEM_LIMIT = 15
+"""Problems listed in the admin's Telegram message; the rest are counted, not shown."""
+_PROBLEM_TEXT_LIMIT = 200
+
+ResultListener = Callable[[LoadResult], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class FileState:
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+Fingerprint = Mapping[str, FileState]
+"""The state of every *.yaml file in the content folder, by file name."""
+
+
+def fingerprint(content_dir: Path, previous: Fingerprint | None = None) -> dict[str, FileState]:
+    """Sizes, times and hashes of the content files; a file whose size and time are unchanged
+    since `previous` is not read again."""
+    state: dict[str, FileState] = {}
+    try:
+        paths = sorted(content_dir.glob("*.yaml"))
+    except OSError:
+        return state
+    for path in paths:
+        try:
+            stat = path.stat()
+            known = previous.get(path.name) if previous else None
+            if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                state[path.name] = known
+                continue
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:  # deleted or replaced between listing and reading: next poll sees it
+            continue
+        state[path.name] = FileState(stat.st_size, stat.st_mtime_ns, digest)
+    return state
+
+
+def _same_content(first: Fingerprint | None, second: Fingerprint | None) -> bool:
+    """Equal hashes; a `touch` or an identical re-save is not a change."""
+    if first is None or second is None:
+        return False
+    return {n: s.digest for n, s in first.items()} == {n: s.digest for n, s in second.items()}
+
+
+class ContentReloader:
+    """Keeps `engine` answering from the newest *valid* content in `content_dir`."""
+
+    def __init__(self, engine: Engine, content_dir: Path, *, interval: float = 2.0) -> None:
+        """Create it right after the engine was built from `content_dir`.
+
+        When the files on disk already differ from the engine's content (edited during
+        start-up), the watcher's first stable poll loads them.
+        """
+        self._engine = engine
+        self._content_dir = content_dir
+        self.interval = interval
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[LoadResult]] = set()
+        current = fingerprint(content_dir)
+        digests = {name: current[name].digest for name in CONTENT_FILES if name in current}
+        matches_engine = (len(digests) == len(CONTENT_FILES)
+                          and content_version(digests) == engine.knowledge.content.version)
+        self._loaded: Fingerprint | None = current if matches_engine else None
+        """The files as they were at the last load attempt (good or not)."""
+        self._pending: Fingerprint | None = None
+        """What the previous poll saw, while waiting for it to stay the same."""
+        self.last_result: LoadResult | None = None
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    async def reload(self) -> LoadResult:
+        """Load and validate now; swap the engine's knowledge only when there is no error."""
+        async with self._lock:
+            state, result, knowledge = await asyncio.to_thread(self._load, self._loaded)
+            self._loaded, self._pending = state, None
+            self.last_result = result
+            if knowledge is not None:
+                self._engine.use(knowledge)
+                log.info("content reloaded: version %s, %d warnings",
+                         knowledge.content.version, len(result.warnings))
+            elif result.bundle is not None:
+                log.info("content unchanged (version %s)", result.bundle.version)
+            else:
+                log.warning("new content rejected, keeping version %s: %d errors",
+                            self._engine.knowledge.content.version, len(result.errors))
+                for problem in result.errors:
+                    log.warning("content problem: %s", problem)
+            return result
+
+    def _load(self, previous: Fingerprint | None
+              ) -> tuple[dict[str, FileState], LoadResult, Knowledge | None]:
+        """Runs in a worker thread: read, validate, and build the new knowledge."""
+        state = fingerprint(self._content_dir, previous)
+        result = load_content(self._content_dir)
+        if result.bundle is None:
+            return state, result, None
+        if result.bundle.version == self._engine.knowledge.content.version:
+            return state, result, None
+        try:
+            return state, result, Knowledge.build(result.bundle)
+        except Exception as error:
+            log.exception("building knowledge from valid content failed")
+            problem = ContentProblem(
+                "konten", None, f"konten lolos pemeriksaan tetapi gagal disiapkan "
+                f"({type(error).__name__}); kabari tim teknis")
+            return state, LoadResult(None, [*result.problems, problem], result.documents), None
+
+    async def check_for_changes(self) -> LoadResult | None:
+        """One poll: the result of a reload when the files changed and have settled, else None.
+
+        Fit for PTB's JobQueue (`run_repeating(lambda _: reloader.check_for_changes(), ...)`).
+        """
+        if self._lock.locked():
+            return None
+        state = await asyncio.to_thread(fingerprint, self._content_dir, self._pending)
+        if _same_content(state, self._loaded):
+            self._pending = None
+            return None
+        if not _same_content(state, self._pending):
+            self._pending = state  # changed since the last poll: wait until it holds still
+            return None
+        return await self.reload()
+
+    async def watch(self, stop: asyncio.Event, *, on_result: ResultListener | None = None) -> None:
+        """Poll every `interval` seconds until `stop` is set; `on_result` hears every reload."""
+        while not stop.is_set():
+            try:
+                result = await self.check_for_changes()
+                if result is not None and on_result is not None:
+                    await on_result(result)
+            except Exception:
+                log.exception("content watch poll failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.interval)
+
+    def schedule_reload(self, on_result: ResultListener | None = None) -> asyncio.Task[LoadResult]:
+        """Start a reload from synchronous code (a signal handler); keeps the task alive."""
+        task = asyncio.get_running_loop().create_task(self._reload_and_tell(on_result))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _reload_and_tell(self, on_result: ResultListener | None) -> LoadResult:
+        result = await self.reload()
+        if on_result is not None:
+            try:
+                await on_result(result)
+            except Exception:
+                log.exception("reporting a reload failed")
+        return result
+
+
+def install_sighup(loop: asyncio.AbstractEventLoop, reloader: ContentReloader, *,
+                   on_result: ResultListener | None = None) -> bool:
+    """`kill -HUP <pid>` reloads the content. False where there is no SIGHUP (Windows)."""
+    sighup = getattr(signal, "SIGHUP", None)
+    if sighup is None:
+        return False
+    try:
+        loop.add_signal_handler(sighup, reloader.schedule_reload, on_result)
+    except (NotImplementedError, RuntimeError, ValueError):
+        return False
+    return True
+
+
+def format_problems_for_admin(result: LoadResult, *, limit: int = ADMIN_PROBLEM_LIMIT) -> str:
+    """A short Telegram-HTML report of a reload, in Indonesian, for the admin who asked."""
+    if result.bundle is not None:
+        faq = result.bundle.faq
+        version = html.escape(result.bundle.version)
+        text = (f"✅ <b>Konten berhasil dimuat</b> (versi <code>{version}</code>): "
+                f"{len(faq.faqs)} pertanyaan, {len(faq.channels)} kanal.")
+        if result.warnings:
+            text += (f"\n{len(result.warnings)} peringatan (misalnya nomor yang perlu "
+                     "dikonfirmasi ulang); daftar lengkapnya: <code>python -m bot content "
+                     "check</code>")
+        return text
+    errors = result.errors
+    lines = [f"❌ <b>Konten baru TIDAK dipakai</b>: {len(errors)} kesalahan. Bot tetap menjawab "
+             "dengan konten sebelumnya.", ""]
+    lines += [f"• {html.escape(_shorten(str(problem)))}" for problem in errors[:limit]]
+    hidden = len(errors) - min(limit, len(errors))
+    if hidden:
+        lines.append(f"… dan {hidden} kesalahan lain.")
+    lines += ["", "Perbaiki, simpan, lalu kirim /reload lagi. Daftar lengkap: "
+              "<code>python -m bot content check</code>"]
+    text = "\n".join(lines)
+    if len(text) > MAX_MESSAGE_LENGTH and limit > 1:
+        return format_problems_for_admin(result, limit=limit - 1)
+    return text
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _PROBLEM_TEXT_LIMIT else text[: _PROBLEM_TEXT_LIMIT - 1] + "…"

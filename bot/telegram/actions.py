@@ -1,0 +1,167 @@
+"""Buttons the adapter answers itself: feedback, charts, erasing the chat, deleting data.
+
+The engine produces these actions (`fb:`, `chart:`, `erase`, `deldata`) but they act on Telegram
+or on storage, not on content, so they are handled here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.content.telegram_html import escape
+from bot.engine.reply import Button, ChartRequest, Intent, Reply
+from bot.telegram import hooks
+from bot.telegram.botdata import engine_of
+from bot.telegram.conversation import respond
+from bot.telegram.keyboards import without_actions
+from bot.telegram.texts import message_html, toast
+from bot.telegram.trail import remember, take_all
+
+logger = logging.getLogger(__name__)
+
+AdapterAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[None]]
+CHART_KINDS = frozenset({"overview", "year", "region"})
+CONFIRM_DELETE_LABEL = "🗑️ Ya, hapus data saya"
+CANCEL_LABEL = "Batal"
+
+
+async def answer_stale(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to any button we can no longer honour: old, unknown or forged."""
+    engine = engine_of(context)
+    await query.answer(toast(engine, engine.knowledge.content.messages.stale_button))
+
+
+async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
+    """`fb:<faq_id>:1|0`: thank, drop the 👍/👎 row so it is not pressed twice, then record."""
+    query = update.callback_query
+    engine = engine_of(context)
+    parts = action.split(":")
+    if (query is None or len(parts) != 3 or parts[2] not in ("0", "1")
+            or parts[1] not in engine.knowledge.content.faqs_by_id):
+        if query is not None:
+            await answer_stale(query, context)
+        return
+    await query.answer(toast(engine, engine.knowledge.content.messages.feedback_thanks))
+    if isinstance(query.message, Message):
+        # Editing fails for messages too old to edit; the thanks has been shown anyway.
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(
+                without_actions(query.message.reply_markup, "fb:"))
+    await hooks.record_feedback(context, user_id=query.from_user.id, faq_id=parts[1],
+                                helpful=parts[2] == "1")
+
+
+async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
+    """`chart:<kind>:<key>`: draw the chart in a worker thread and send it as a photo."""
+    query, chat = update.callback_query, update.effective_chat
+    engine = engine_of(context)
+    kind, _, key = action.removeprefix("chart:").partition(":")
+    if query is None or chat is None or kind not in CHART_KINDS:
+        if query is not None:
+            await answer_stale(query, context)
+        return
+    charts = hooks.load_chart_renderer()
+    unavailable = toast(engine, engine.knowledge.content.messages.feature_unavailable)
+    if charts is None:
+        await query.answer(unavailable)
+        return
+    render, title = charts
+    content, request = engine.knowledge.content, ChartRequest(kind, key)
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    try:
+        png = await asyncio.to_thread(render, content, request)
+        caption = title(content, request) if title else None
+    except ValueError:  # a year or region no longer in the content
+        await answer_stale(query, context)
+        return
+    except Exception:
+        logger.exception("Drawing a %s chart failed", kind)
+        await query.answer(unavailable)
+        return
+    await query.answer()
+    sent = await context.bot.send_photo(
+        chat.id, photo=png, caption=escape(caption) if caption else None,
+        parse_mode=ParseMode.HTML)
+    await remember(context, [sent])
+
+
+async def erase_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                             action: str) -> None:
+    """`erase`: delete the latest messages of this private chat from the phone ("Hapus jejak").
+
+    Only in private chats: in a group the same button would delete other people's messages.
+    """
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    messages = engine_of(context).knowledge.content.messages
+    if chat.type != ChatType.PRIVATE:
+        await query.answer(toast(engine_of(context), messages.feature_unavailable))
+        return
+    ids = await take_all(context, query.from_user.id)
+    if query.message is not None:
+        ids = sorted({*ids, query.message.message_id})
+    if ids:
+        try:
+            await context.bot.delete_messages(chat.id, ids)
+        except BadRequest:
+            # Some may be older than 48 hours; delete what can be deleted, one by one.
+            for message_id in ids:
+                with contextlib.suppress(BadRequest):
+                    await context.bot.delete_message(chat.id, message_id)
+    await query.answer(toast(engine_of(context), messages.erase_done))
+
+
+def delete_data_prompt(context: ContextTypes.DEFAULT_TYPE) -> Reply:
+    engine = engine_of(context)
+    return Reply(
+        Intent.SMALLTALK,
+        message_html(engine, engine.knowledge.content.messages.delete_data_confirm),
+        ((Button(CONFIRM_DELETE_LABEL, action="deldata-yes"),),
+         (Button(CANCEL_LABEL, action="menu"),)),
+        score=1.0,
+    )
+
+
+async def confirm_delete_data(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                              action: str) -> None:
+    """`deldata` (and /hapusdata): ask before deleting, the deletion cannot be undone."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await respond(update, context, delete_data_prompt(context))
+
+
+async def delete_data(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
+    """`deldata-yes`: delete everything storage holds about this user, then say so."""
+    query = update.callback_query
+    if query is None:
+        return
+    engine = engine_of(context)
+    messages = engine.knowledge.content.messages
+    if not await hooks.delete_user_data(context, user_id=query.from_user.id):
+        await query.answer(toast(engine, messages.error), show_alert=True)
+        return
+    done = messages.delete_data_done
+    await query.answer(toast(engine, done))
+    if isinstance(query.message, Message):
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_text(message_html(engine, done), parse_mode=ParseMode.HTML,
+                                          reply_markup=InlineKeyboardMarkup([]))
+
+
+ADAPTER_ACTIONS: dict[str, AdapterAction] = {
+    "fb": feedback,
+    "chart": send_chart,
+    "erase": erase_conversation,
+    "deldata": confirm_delete_data,
+    "deldata-yes": delete_data,
+}
+"""Keyed by the action's name, the part before the first ':'."""

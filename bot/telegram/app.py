@@ -1,0 +1,129 @@
+"""Building the python-telegram-bot Application: requests, rate limits, handlers, start-up.
+
+This module only wires; the callbacks live in `handlers.py` and `actions.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlsplit
+
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.cli.common import load_engine
+from bot.engine.engine import Engine
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.botdata import ENGINE_KEY, SETTINGS_KEY
+from bot.telegram.commands import ENGINE_COMMANDS, bot_commands
+from bot.telegram.groups import ADDRESSED_TO_BOT
+from bot.telegram.requests import RetryingRequest, RetryPolicy
+
+logger = logging.getLogger(__name__)
+
+CONCURRENT_UPDATES = 64
+"""Updates handled at once; one slow send must not hold up everyone else's answers."""
+RATE_LIMIT_RETRIES = 3
+"""How often a request answered with 429 is repeated (after Telegram's retry_after)."""
+CONNECTION_POOL_SIZE = 64
+GET_UPDATES_READ_TIMEOUT = 10.0
+"""Added to the long-poll timeout by PTB; getUpdates has its own connection (PTB's design)."""
+
+
+def file_base_url(base_url: str) -> str:
+    """`https://api.telegram.org/bot` → `https://api.telegram.org/file/bot`, same for a local
+    Bot API server or the test stand-in."""
+    if base_url.endswith("/bot"):
+        return base_url[: -len("bot")] + "file/bot"
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}/file/bot"
+
+
+def build_application(settings: Settings, *, engine: Engine | None = None,
+                      retry: RetryPolicy | None = None) -> Application:
+    """The Application for `settings`; an `engine` given here is used instead of loading one."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram adapter")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings.telegram_api_base_url))
+        .request(RetryingRequest(retry=retry, connection_pool_size=CONNECTION_POOL_SIZE))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1,
+                                          read_timeout=GET_UPDATES_READ_TIMEOUT))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(post_init)
+    )
+    if settings.webhook_url:
+        builder = builder.updater(None)  # our own webhook server feeds the update queue
+    application = builder.build()
+    application.bot_data[SETTINGS_KEY] = settings
+    if engine is not None:
+        application.bot_data[ENGINE_KEY] = engine
+    add_handlers(application)
+    return application
+
+
+async def post_init(application: Application) -> None:
+    """Load content into the engine and publish the command menu, once the bot is known.
+
+    Storage (the interaction recorder) and the content watcher are started here as well, once
+    they exist; see `bot.telegram.hooks` and `bot.telegram.botdata`.
+    """
+    if ENGINE_KEY not in application.bot_data:
+        settings: Settings = application.bot_data[SETTINGS_KEY]
+        application.bot_data[ENGINE_KEY] = await asyncio.to_thread(load_engine, settings)
+    try:
+        await application.bot.set_my_commands(bot_commands())
+    except TelegramError as error:
+        # The commands still work when typed; only Telegram's menu of them would be stale.
+        logger.warning("Could not publish the command menu: %s", type(error).__name__)
+
+
+def add_handlers(application: Application) -> None:
+    """Register callbacks. Within a group the first matching handler wins, so order matters."""
+    message = filters.UpdateType.MESSAGE
+    addressed = message & ADDRESSED_TO_BOT
+
+    # Group -1 runs before the others and never answers: it remembers private message ids for
+    # "Hapus jejak" (ids only, in memory).
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & message, handlers.remember_incoming), group=-1)
+
+    # Commands first: in groups they are answered without a mention (`/cmd@other_bot` is
+    # ignored by PTB), and edited commands are not run again.
+    application.add_handler(CommandHandler("start", handlers.start, filters=message))
+    application.add_handler(CommandHandler([spec.name for spec in ENGINE_COMMANDS],
+                                           handlers.engine_command, filters=message))
+    application.add_handler(CommandHandler("hapusdata", handlers.delete_data_command,
+                                           filters=message))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & message,
+                                           handlers.unknown_command))
+
+    # Text (typed or forwarded) goes to the engine; in groups only when addressed to the bot.
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & addressed,
+                                           handlers.question))
+    # Everything else a person sends: a kind note and the menu. Service messages (members
+    # joining, pins, …) are not from a person and are ignored.
+    application.add_handler(MessageHandler(addressed & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                                           handlers.other_message))
+    application.add_handler(MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & ADDRESSED_TO_BOT, handlers.edited_message))
+
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(InlineQueryHandler(handlers.inline_query))
+    application.add_error_handler(handlers.on_error)

@@ -1,0 +1,26 @@
+"""What the adapter keeps in `application.bot_data`: one key per shared object.
+
+The engine is created in `post_init` (rules-bot style) and swapped content goes through
+`Engine.use`, so the content watcher only needs `bot_data[ENGINE_KEY]`.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import ContextTypes
+
+from bot.engine.engine import Engine
+from bot.settings import Settings
+
+ENGINE_KEY = "engine"
+SETTINGS_KEY = "settings"
+INTERACTION_RECORDER_KEY = "interaction_recorder"
+
+
+def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
+    engine: Engine = context.bot_data[ENGINE_KEY]
+    return engine
+
+
+def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    settings: Settings = context.bot_data[SETTINGS_KEY]
+    return settings

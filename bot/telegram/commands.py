@@ -1,0 +1,45 @@
+"""The bot's commands: one table feeds both the handlers and Telegram's command menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import BotCommand
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    description: str
+    """Shown in Telegram's command menu (Indonesian, at most 256 characters)."""
+    action: str
+    """The engine action the command opens (adapter actions such as `deldata` included)."""
+
+
+START = CommandSpec("start", "Mulai dan tampilkan menu utama", "start")
+DELETE_DATA = CommandSpec("hapusdata", "Hapus semua data tentang Anda", "deldata")
+ENGINE_COMMANDS = (
+    CommandSpec("menu", "Menu utama", "menu"),
+    CommandSpec("faq", "Tanya jawab seputar TPPO per topik", "faq-categories"),
+    CommandSpec("statistik", "Statistik kasus TPPO di Kalimantan Timur", "stats"),
+    CommandSpec("lapor", "Layanan bantuan dan cara melapor", "channels"),
+    CommandSpec("darurat", "Nomor darurat bila Anda dalam bahaya", "emergency"),
+    CommandSpec("privasi", "Data apa yang disimpan bot ini", "privacy"),
+    CommandSpec("tentang", "Tentang bot ini", "about"),
+    CommandSpec("bantuan", "Cara memakai bot ini", "help"),
+)
+"""Commands answered by the engine's `reply_to_action` alone."""
+
+ALL_COMMANDS = (START, *ENGINE_COMMANDS, DELETE_DATA)
+ACTION_BY_COMMAND = {spec.name: spec.action for spec in ENGINE_COMMANDS}
+
+
+def bot_commands() -> list[BotCommand]:
+    """The list for setMyCommands, in menu order."""
+    return [BotCommand(spec.name, spec.description) for spec in ALL_COMMANDS]
+
+
+def command_name(text: str | None) -> str:
+    """`/Statistik@TppoBot extra` → `statistik`."""
+    first = (text or "").split(maxsplit=1)[0] if (text or "").strip() else ""
+    return first.lstrip("/").split("@", 1)[0].lower()

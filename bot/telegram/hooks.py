@@ -1,0 +1,103 @@
+"""Extension points for parts built in parallel: storage (the recorder) and charts.
+
+Storage is wired by putting an object with the `InteractionRecorder` methods into
+`application.bot_data[INTERACTION_RECORDER_KEY]` in `post_init`; they match
+`bot.storage.recorder.InteractionRecorder`. Without one the bot stores nothing at all. The
+recorder is only called after the reply has been sent, and a failing one is logged and never
+costs the user a reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+from telegram.ext import ContextTypes
+
+from bot.content.bundle import ContentBundle
+from bot.engine.reply import ChartRequest, Intent, Reply
+from bot.telegram.botdata import INTERACTION_RECORDER_KEY
+
+logger = logging.getLogger(__name__)
+
+
+class InteractionRecorder(Protocol):
+    """What the adapter tells storage. `user_id` is the raw Telegram id: storage turns it into
+    a pseudonymous key and never keeps the id itself."""
+
+    async def record_reply(self, *, user_id: int, text: str, reply: Reply,
+                           nearest_faq_id: str | None = None) -> None: ...
+
+    async def record_feedback(self, *, user_id: int, faq_id: str, helpful: bool) -> bool: ...
+
+    async def remember_sent_messages(self, *, user_id: int,
+                                     message_ids: Sequence[int]) -> None: ...
+
+    async def recent_message_ids(self, *, user_id: int) -> list[int]: ...
+
+    async def forget_recent_messages(self, *, user_id: int) -> None: ...
+
+    async def delete_user_data(self, *, user_id: int) -> int:
+        """Rows deleted, or a negative number when the database failed."""
+        ...
+
+
+def storable_text(text: str, reply: Reply, *, forwarded: bool) -> str:
+    """The words storage may see: none of a forwarded message or anything near an emergency."""
+    if forwarded or reply.sensitive or reply.intent is Intent.EMERGENCY:
+        return ""
+    return text
+
+
+def recorder_of(context: ContextTypes.DEFAULT_TYPE) -> InteractionRecorder | None:
+    recorder: InteractionRecorder | None = context.bot_data.get(INTERACTION_RECORDER_KEY)
+    return recorder
+
+
+async def call_safely(operation: str, call: Callable[[], Awaitable[object]]) -> None:
+    """Storage must never cost a reply: log its failure (by operation only) and go on."""
+    try:
+        await call()
+    except Exception:
+        logger.exception("Interaction recorder failed to %s", operation)
+
+
+async def record_reply(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, text: str,
+                       reply: Reply) -> None:
+    recorder = recorder_of(context)
+    if recorder is not None:
+        await call_safely("record a reply", lambda: recorder.record_reply(
+            user_id=user_id, text=text, reply=reply))
+
+
+async def record_feedback(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, faq_id: str,
+                          helpful: bool) -> None:
+    recorder = recorder_of(context)
+    if recorder is not None:
+        await call_safely("record feedback", lambda: recorder.record_feedback(
+            user_id=user_id, faq_id=faq_id, helpful=helpful))
+
+
+async def delete_user_data(context: ContextTypes.DEFAULT_TYPE, *, user_id: int) -> bool:
+    """False when storage failed; without a recorder nothing was stored, so nothing to delete."""
+    recorder = recorder_of(context)
+    return recorder is None or await recorder.delete_user_data(user_id=user_id) >= 0
+
+
+ChartRenderer = Callable[[ContentBundle, ChartRequest], bytes]
+ChartTitler = Callable[[ContentBundle, ChartRequest], str]
+
+
+def load_chart_renderer() -> tuple[ChartRenderer, ChartTitler | None] | None:
+    """`bot.stats.charts.render_chart` (and `chart_title` for the caption), imported on first
+    use so matplotlib stays out of start-up; None while that module is missing or broken."""
+    try:
+        from bot.stats import charts
+    except Exception:
+        logger.warning("Charts are unavailable: bot.stats.charts failed to import", exc_info=True)
+        return None
+    render = getattr(charts, "render_chart", None)
+    if render is None:
+        return None
+    return render, getattr(charts, "chart_title", None)

@@ -1,0 +1,99 @@
+"""The real Application, in-process, talking HTTP to the stand-in Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.content.telegram_html import html_problems
+from bot.engine.engine import Engine
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from bot.telegram.requests import RetryPolicy
+from bot.telegram.runner import UpdateReceiver, receiver_for, run_application
+from tests.conftest import CONTENT_DIR
+from tests.fake_bot_api import TOKEN, FakeBotApi, RecordedCall
+
+FAST_RETRY = RetryPolicy(attempts=5, first_delay=0.05, max_delay=0.2)
+
+
+def make_settings(api: FakeBotApi, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN, "telegram_api_base_url": api.base_url,
+        "webhook_url": None, "webhook_secret": None, "content_dir": CONTENT_DIR,
+        "listen_host": "127.0.0.1", **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def outgoing_texts(api: FakeBotApi) -> list[str]:
+    texts = []
+    for call in api.calls:
+        if call.method in ("sendMessage", "editMessageText"):
+            texts.append(call.params["text"])
+        if call.method == "sendPhoto" and call.params.get("caption"):
+            texts.append(call.params["caption"])
+        if call.method == "answerInlineQuery":
+            texts += [r["input_message_content"]["message_text"] for r in call.params["results"]]
+    return texts
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
+    # Whatever a test did, nothing the bot sent may be refused by Telegram.
+    assert [c.method for c in fake.calls if c.status == 400] == []
+    assert all(html_problems(text) == [] for text in outgoing_texts(fake))
+
+
+@dataclass
+class RunningBot:
+    application: Application
+    api: FakeBotApi
+    receiver: UpdateReceiver
+
+    async def push(self, update: dict[str, Any]) -> int:
+        """Deliver an update by long polling and wait until the bot has fully handled it."""
+        update_id = await self.api.push(update)
+        await self.api.wait_until_fetched(update_id)
+        await asyncio.wait_for(self.application.update_queue.join(), 10)
+        return update_id
+
+    def last_sent(self, chat_id: int) -> RecordedCall:
+        return self.api.sent_to(chat_id)[-1]
+
+
+@asynccontextmanager
+async def running(application: Application, receiver: UpdateReceiver) -> AsyncIterator[None]:
+    """The production lifecycle (`run_application`) in a task, stopped on exit."""
+    stopping, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_application(application, receiver, stopping, ready))
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()  # raise what went wrong at start-up
+    try:
+        yield
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, 15)
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, engine: Engine) -> AsyncIterator[RunningBot]:
+    """A polling bot with the session's engine (content is loaded once per test run)."""
+    settings = make_settings(api)
+    application = build_application(settings, engine=engine, retry=FAST_RETRY)
+    receiver = receiver_for(application, settings)
+    async with running(application, receiver):
+        yield RunningBot(application, api, receiver)

@@ -9,6 +9,7 @@ Ids are collected from the raw file, so an entry with some other error is not re
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -23,7 +24,9 @@ from bot.content.models import (
     Category,
     Channel,
     FaqEntry,
+    FaqFile,
     Region,
+    StatsFile,
     YearFigures,
 )
 from bot.content.problems import ContentProblem, Severity
@@ -171,7 +174,7 @@ def _duplicates(document: YamlDocument, section: str, what: str,
 
 def _check_faq(
     document: YamlDocument,
-    faq: Any,
+    faq: FaqFile | None,
     channel_items: Located[Channel],
     channels: Mapping[str, Channel],
     channel_ids: Collection[str] | None,
@@ -195,29 +198,33 @@ def _check_faq(
     seen_examples: dict[str, tuple[str, int | None]] = {}
     entries = _valid_items(document, "faqs", FaqEntry, faq.faqs if faq else None)
     for position, entry in entries:
-        seen_examples.setdefault(_example_key(entry.question),
-                                 (entry.id, document.line_of(("faqs", position, "question"))))
+        line = document.line_of(("faqs", position, "question"))
+        owner = seen_examples.setdefault(_example_key(entry.question), (entry.id, line))
+        if owner[0] != entry.id:
+            problems.append(ContentProblem(name, line,
+                f"pertanyaan ini sama dengan pertanyaan '{owner[0]}' (baris {owner[1]}); "
+                "gabungkan keduanya atau bedakan kalimatnya"))
     for position, entry in entries:
         def at(*path: str | int, _position: int = position) -> int | None:
             return document.line_of(("faqs", _position, *path))
 
         if category_ids is not None and entry.category not in category_ids:
             problems.append(ContentProblem(name, at("category"),
-                f"kategori '{entry.category}' tidak ada di bagian categories; pilih salah satu: "
-                f"{', '.join(sorted(category_ids))}"))
+                f"kategori '{entry.category}' tidak ada di bagian categories"
+                f"{_did_you_mean(entry.category, category_ids, listing=True)}"))
         for index, related in enumerate(entry.related):
             if related == entry.id:
                 problems.append(ContentProblem(name, at("related", index),
-                    "pertanyaan tidak boleh merujuk ke dirinya sendiri di related"))
+                    f"related '{related}' adalah pertanyaan ini sendiri; hapus dari related"))
             elif faq_ids is not None and related not in faq_ids:
                 problems.append(ContentProblem(name, at("related", index),
-                    f"related '{related}' tidak ada; tulis id pertanyaan yang sudah ada di "
-                    "berkas ini"))
+                    f"related '{related}' tidak ada"
+                    f"{_did_you_mean(related, faq_ids) or '; tulis id pertanyaan yang sudah ada'}"))
         for index, channel_id in enumerate(entry.channels):
             if channel_ids is not None and channel_id not in channel_ids:
                 problems.append(ContentProblem(name, at("channels", index),
-                    f"kanal '{channel_id}' tidak ada di bagian channels; tulis id kanal yang "
-                    "sudah ada, misalnya sapa-129"))
+                    f"kanal '{channel_id}' tidak ada di bagian channels"
+                    f"{_did_you_mean(channel_id, channel_ids, listing=True)}"))
         if not entry.sources:
             problems.append(ContentProblem(name, at(),
                 f"pertanyaan '{entry.id}' belum mencantumkan sumber (sources); tulis undang-undang "
@@ -249,6 +256,16 @@ def _stale_channel(document: YamlDocument, position: int, channel: Channel,
             "6 bulan lalu; konfirmasi ulang nomornya lalu perbarui verified_on",
             Severity.WARNING)]
     return []
+
+
+def _did_you_mean(written: str, known: Collection[str], *, listing: bool = False) -> str:
+    """"; mungkin maksudnya 'bontang'?" — or, for short lists, every allowed value."""
+    close = difflib.get_close_matches(written, sorted(known), n=1)
+    if close:
+        return f"; mungkin maksudnya '{close[0]}'?"
+    if listing and len(known) <= 15:
+        return f"; pilih salah satu: {', '.join(sorted(known))}"
+    return ""
 
 
 def _example_key(text: str) -> str:
@@ -324,9 +341,11 @@ def _markup_problems(document: YamlDocument, path: tuple[str | int, ...],
             found[(line, f"penanda kanal '{match.group(0)}' tidak sah; tulis id kanal dengan huruf "
                          "kecil dan tanda hubung, misalnya {{sapa-129}}")] = None
         elif channel_ids is not None and channel_id not in channel_ids:
+            close = difflib.get_close_matches(channel_id, sorted(channel_ids), n=1)
+            hint = f"mungkin maksudnya {{{{{close[0]}}}}}?" if close else (
+                "tulis id kanal yang sudah ada, misalnya {{sapa-129}}")
             found[(line, f"kanal '{{{{{channel_id}}}}}' tidak ada di bagian channels "
-                         f"({FAQ_FILE}); tulis id kanal yang sudah ada, misalnya {{{{sapa-129}}}}")
-                  ] = None
+                         f"({FAQ_FILE}); {hint}")] = None
     return [ContentProblem(document.name, line, message) for line, message in found]
 
 
@@ -344,7 +363,7 @@ def _plain_text_problems(document: YamlDocument,
 # --- stats.yaml -------------------------------------------------------------------------------
 
 
-def _check_stats(document: YamlDocument, stats: Any) -> list[ContentProblem]:
+def _check_stats(document: YamlDocument, stats: StatsFile | None) -> list[ContentProblem]:
     name = document.name
     problems = _duplicates(document, "regions", "id wilayah")
     region_ids = _written_ids(document, "regions")
@@ -369,8 +388,8 @@ def _check_stats(document: YamlDocument, stats: Any) -> list[ContentProblem]:
         for region_id in figures.counts:
             if region_ids is not None and region_id not in region_ids:
                 problems.append(ContentProblem(name, at("counts", region_id),
-                    f"tahun {figures.year}: wilayah '{region_id}' tidak ada di bagian regions; "
-                    f"pakai salah satu: {', '.join(sorted(region_ids))}"))
+                    f"tahun {figures.year}: wilayah '{region_id}' tidak ada di bagian regions"
+                    f"{_did_you_mean(region_id, region_ids, listing=True)}"))
         allocated = sum(figures.counts.values())
         if allocated + figures.unallocated != figures.total:
             problems.append(ContentProblem(name, at("total"),

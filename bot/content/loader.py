@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -29,7 +30,7 @@ from bot.content.consistency import (
     check_consistency,
     unexpected_problem,
 )
-from bot.content.error_messages import describe, field_name
+from bot.content.error_messages import describe
 from bot.content.models import FaqFile, Lexicon, Messages, StatsFile
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 from bot.content.problems import ContentInvalid, ContentProblem, Severity
@@ -58,6 +59,31 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     MESSAGES_FILE: Messages,
     JOB_OFFER_CHECK_FILE: JobOfferCheckContent,
     TIPS_FILE: TipsContent,
+}
+
+_INDONESIAN_FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "nama": ("name",),
+    "judul": ("title", "question"),
+    "pertanyaan": ("question",),
+    "contoh": ("examples",),
+    "jawaban": ("answer",),
+    "kategori": ("category",),
+    "terkait": ("related",),
+    "kanal": ("channels",),
+    "layanan": ("channels",),
+    "sumber": ("sources", "source"),
+    "telepon": ("phone",),
+    "telp": ("phone",),
+    "wa": ("whatsapp",),
+    "jam": ("hours",),
+    "tujuan": ("purpose",),
+    "catatan": ("note",),
+    "keterangan": ("note",),
+    "diperiksa": ("verified_on",),
+    "tahun": ("year", "years"),
+    "jumlah": ("total",),
+    "wilayah": ("regions", "counts"),
+    "alias": ("aliases",),
 }
 
 _ITEM_LABELS = {
@@ -137,21 +163,61 @@ def validate_document(
         return model.model_validate(document.data), []
     except ValidationError as error:
         details = error.errors(include_url=False)
-        return None, [_problem(document, detail, details) for detail in details]
+        return None, [_problem(document, detail, model) for detail in details]
 
 
 def _problem(document: YamlDocument, detail: ErrorDetails,
-             siblings: list[ErrorDetails]) -> ContentProblem:
+             model: type[BaseModel]) -> ContentProblem:
     loc = detail["loc"]
     line = document.line_of(loc)
     suggestion = None
     if detail["type"] == "extra_forbidden":
-        missing = [field_name(other["loc"]) for other in siblings
-                   if other["type"] == "missing" and other["loc"][:-1] == loc[:-1]]
-        close = difflib.get_close_matches(field_name(loc), missing, n=1, cutoff=0.6)
-        suggestion = close[0] if close else None
+        suggestion = _suggest_field(str(loc[-1]), _known_fields(model, loc[:-1]))
     message = describe(detail, typed=document.source_value(line), suggestion=suggestion)
     return ContentProblem(document.name, line, _item_label(document, loc) + message)
+
+
+def _suggest_field(written: str, known: list[str]) -> str | None:
+    """The field staff probably meant: an Indonesian name for it, or a near spelling."""
+    for candidate in _INDONESIAN_FIELD_NAMES.get(written.lower(), ()):
+        if candidate in known:
+            return candidate
+    close = difflib.get_close_matches(written.lower(), known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _known_fields(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
+    """The field names allowed at `path` ("faqs", 3) of `model`, to suggest a misspelt one."""
+    current: Any = model
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            arguments = get_args(current)
+            current = arguments[0] if arguments else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) \
+                and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`X | None` and `Annotated[X, ...]` -> X."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
 
 
 def _item_label(document: YamlDocument, loc: tuple[int | str, ...]) -> str:

@@ -18,10 +18,14 @@ class ContentProblem:
     message: str
     severity: Severity = Severity.ERROR
 
+    @property
+    def where(self) -> str:
+        """`file:line`, or just the file when the problem has no line."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
         label = "PERINGATAN" if self.severity is Severity.WARNING else "KESALAHAN"
-        return f"{where}: {label}: {self.message}"
+        return f"{self.where}: {label}: {self.message}"
 
 
 class ContentInvalid(Exception):

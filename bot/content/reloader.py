@@ -6,10 +6,10 @@ one assignment on the event loop. Content that fails validation is never used: t
 answering from the last good version, and the problems go back to whoever asked (the admin's
 /reload) and to the log.
 
-The watcher polls the files' sizes, modification times and hashes (no extra dependency) and
-reloads only when the content has been the same for two polls in a row: an editor that is
-still writing a file changes its hash between polls, and a half-written file may even be
-valid YAML with fewer entries, so validation alone would not protect against it.
+The watcher polls the files' hashes (no extra dependency) and reloads only when the content has
+been the same for two polls in a row: an editor that is still writing a file changes its hash
+between polls, and a half-written file may even be valid YAML with fewer entries, so validation
+alone would not protect against it. Saving identical content (or `touch`) is not a change.
 """
 
 from __future__ import annotations
@@ -17,16 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import html
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.loader import CONTENT_FILES, LoadResult, content_version, load_content
 from bot.content.problems import ContentProblem
-from bot.content.telegram_html import MAX_MESSAGE_LENGTH
+from bot.content.telegram_html import MAX_MESSAGE_LENGTH, escape
 from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge
 
@@ -39,44 +37,24 @@ _PROBLEM_TEXT_LIMIT = 200
 ResultListener = Callable[[LoadResult], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class FileState:
-    size: int
-    mtime_ns: int
-    digest: str
+Fingerprint = Mapping[str, str]
+"""The sha256 of every *.yaml file in the content folder, by file name."""
 
 
-Fingerprint = Mapping[str, FileState]
-"""The state of every *.yaml file in the content folder, by file name."""
-
-
-def fingerprint(content_dir: Path, previous: Fingerprint | None = None) -> dict[str, FileState]:
-    """Sizes, times and hashes of the content files; a file whose size and time are unchanged
-    since `previous` is not read again."""
-    state: dict[str, FileState] = {}
+def fingerprint(content_dir: Path) -> dict[str, str]:
+    """Hash every content file: reading ~150 kB every few seconds costs nothing measurable, and
+    unlike sizes and times a hash cannot miss two quick writes of the same length."""
+    state: dict[str, str] = {}
     try:
         paths = sorted(content_dir.glob("*.yaml"))
     except OSError:
         return state
     for path in paths:
         try:
-            stat = path.stat()
-            known = previous.get(path.name) if previous else None
-            if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                state[path.name] = known
-                continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            state[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:  # deleted or replaced between listing and reading: next poll sees it
             continue
-        state[path.name] = FileState(stat.st_size, stat.st_mtime_ns, digest)
     return state
-
-
-def _same_content(first: Fingerprint | None, second: Fingerprint | None) -> bool:
-    """Equal hashes; a `touch` or an identical re-save is not a change."""
-    if first is None or second is None:
-        return False
-    return {n: s.digest for n, s in first.items()} == {n: s.digest for n, s in second.items()}
 
 
 class ContentReloader:
@@ -94,7 +72,7 @@ class ContentReloader:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[LoadResult]] = set()
         current = fingerprint(content_dir)
-        digests = {name: current[name].digest for name in CONTENT_FILES if name in current}
+        digests = {name: current[name] for name in CONTENT_FILES if name in current}
         matches_engine = (len(digests) == len(CONTENT_FILES)
                           and content_version(digests) == engine.knowledge.content.version)
         self._loaded: Fingerprint | None = current if matches_engine else None
@@ -110,7 +88,7 @@ class ContentReloader:
     async def reload(self) -> LoadResult:
         """Load and validate now; swap the engine's knowledge only when there is no error."""
         async with self._lock:
-            state, result, knowledge = await asyncio.to_thread(self._load, self._loaded)
+            state, result, knowledge = await asyncio.to_thread(self._load)
             self._loaded, self._pending = state, None
             self.last_result = result
             if knowledge is not None:
@@ -126,22 +104,26 @@ class ContentReloader:
                     log.warning("content problem: %s", problem)
             return result
 
-    def _load(self, previous: Fingerprint | None
-              ) -> tuple[dict[str, FileState], LoadResult, Knowledge | None]:
-        """Runs in a worker thread: read, validate, and build the new knowledge."""
-        state = fingerprint(self._content_dir, previous)
-        result = load_content(self._content_dir)
-        if result.bundle is None:
-            return state, result, None
-        if result.bundle.version == self._engine.knowledge.content.version:
-            return state, result, None
+    def _load(self) -> tuple[Fingerprint, LoadResult, Knowledge | None]:
+        """Runs in a worker thread: read, validate, and build the new knowledge.
+
+        Never raises: whatever goes wrong, the bot keeps its current content and the caller
+        gets a result to show.
+        """
+        state = fingerprint(self._content_dir)
+        result = LoadResult(None, [])
         try:
+            result = load_content(self._content_dir)
+            if result.bundle is None:
+                return state, result, None
+            if result.bundle.version == self._engine.knowledge.content.version:
+                return state, result, None
             return state, result, Knowledge.build(result.bundle)
         except Exception as error:
-            log.exception("building knowledge from valid content failed")
+            log.exception("reloading content failed")
             problem = ContentProblem(
-                "konten", None, f"konten lolos pemeriksaan tetapi gagal disiapkan "
-                f"({type(error).__name__}); kabari tim teknis")
+                "konten", None, f"konten baru gagal disiapkan ({type(error).__name__}: {error}); "
+                "bot tetap memakai konten sebelumnya, kabari tim teknis")
             return state, LoadResult(None, [*result.problems, problem], result.documents), None
 
     async def check_for_changes(self) -> LoadResult | None:
@@ -151,11 +133,11 @@ class ContentReloader:
         """
         if self._lock.locked():
             return None
-        state = await asyncio.to_thread(fingerprint, self._content_dir, self._pending)
-        if _same_content(state, self._loaded):
+        state = await asyncio.to_thread(fingerprint, self._content_dir)
+        if state == self._loaded:
             self._pending = None
             return None
-        if not _same_content(state, self._pending):
+        if state != self._pending:
             self._pending = state  # changed since the last poll: wait until it holds still
             return None
         return await self.reload()
@@ -206,7 +188,7 @@ def format_problems_for_admin(result: LoadResult, *, limit: int = ADMIN_PROBLEM_
     """A short Telegram-HTML report of a reload, in Indonesian, for the admin who asked."""
     if result.bundle is not None:
         faq = result.bundle.faq
-        version = html.escape(result.bundle.version)
+        version = escape(result.bundle.version)
         text = (f"✅ <b>Konten berhasil dimuat</b> (versi <code>{version}</code>): "
                 f"{len(faq.faqs)} pertanyaan, {len(faq.channels)} kanal.")
         if result.warnings:
@@ -217,7 +199,8 @@ def format_problems_for_admin(result: LoadResult, *, limit: int = ADMIN_PROBLEM_
     errors = result.errors
     lines = [f"❌ <b>Konten baru TIDAK dipakai</b>: {len(errors)} kesalahan. Bot tetap menjawab "
              "dengan konten sebelumnya.", ""]
-    lines += [f"• {html.escape(_shorten(str(problem)))}" for problem in errors[:limit]]
+    lines += [f"• <code>{escape(problem.where)}</code> {escape(_shorten(problem.message))}"
+              for problem in errors[:limit]]
     hidden = len(errors) - min(limit, len(errors))
     if hidden:
         lines.append(f"… dan {hidden} kesalahan lain.")

@@ -20,7 +20,7 @@ from bot.stats.query import StatsQuery
 class MatchPolicy:
     """Calibrated on the content's held-out examples and tests/data/questions.yaml."""
 
-    answer_threshold: float = 0.24
+    answer_threshold: float = 0.26
     ambiguity_margin: float = 0.01
     ambiguous_floor: float = 0.45
     min_coverage: float = 0.3

@@ -32,8 +32,8 @@ MAX_BODY_BYTES = 1024 * 1024
 class TelegramUpdateHandler(tornado.web.RequestHandler):
     """POST from Telegram: check the secret in constant time, then queue the update."""
 
-    def initialize(self, application: Application, secret: str) -> None:
-        self._application = application
+    def initialize(self, bot_application: Application, secret: str) -> None:
+        self._application = bot_application
         self._secret = secret.encode()
 
     async def post(self) -> None:
@@ -58,8 +58,8 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
 class HealthHandler(tornado.web.RequestHandler):
     """GET /healthz for load balancers: 200 "ok" while the application is running."""
 
-    def initialize(self, application: Application) -> None:
-        self._application = application
+    def initialize(self, bot_application: Application) -> None:
+        self._application = bot_application
 
     def get(self) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
@@ -77,9 +77,9 @@ def webhook_path(webhook_url: str) -> str:
 
 def web_app(application: Application, *, path: str, secret: str) -> tornado.web.Application:
     return tornado.web.Application([
-        (HEALTH_PATH, HealthHandler, {"application": application}),
+        (HEALTH_PATH, HealthHandler, {"bot_application": application}),
         (re.escape(path.rstrip("/")) + "/?", TelegramUpdateHandler,
-         {"application": application, "secret": secret}),
+         {"bot_application": application, "secret": secret}),
     ])
 
 

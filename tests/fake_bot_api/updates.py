@@ -25,9 +25,11 @@ MEDIA = {
     "animation": {"file_id": "a1", "file_unique_id": "a1", "width": 320, "height": 240,
                   "duration": 2},
     "poll": {"id": "poll1", "question": "Setuju?", "options": [
-        {"text": "Ya", "voter_count": 0}, {"text": "Tidak", "voter_count": 0}],
+        {"text": "Ya", "voter_count": 0, "persistent_id": "o1"},
+        {"text": "Tidak", "voter_count": 0, "persistent_id": "o2"}],
         "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
-        "allows_multiple_answers": False},
+        "allows_multiple_answers": False, "allows_revoting": False,
+        "members_only": False},
 }
 
 

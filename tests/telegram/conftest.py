@@ -15,6 +15,7 @@ from bot.content.telegram_html import html_problems
 from bot.engine.engine import Engine
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.telegram.botdata import INTERACTION_RECORDER_KEY
 from bot.telegram.requests import RetryPolicy
 from bot.telegram.runner import UpdateReceiver, receiver_for, run_application
 from tests.conftest import CONTENT_DIR
@@ -68,8 +69,15 @@ class RunningBot:
         await asyncio.wait_for(self.application.update_queue.join(), 10)
         return update_id
 
-    def last_sent(self, chat_id: int) -> RecordedCall:
-        return self.api.sent_to(chat_id)[-1]
+    async def exchange(self, update: dict[str, Any]) -> list[RecordedCall]:
+        """Push an update; the successful calls the bot made while handling it."""
+        before = len(self.api.calls)
+        await self.push(update)
+        return [c for c in self.api.calls[before:] if c.ok and c.method != "getUpdates"]
+
+    def use_recorder(self, recorder: FakeRecorder) -> FakeRecorder:
+        self.application.bot_data[INTERACTION_RECORDER_KEY] = recorder
+        return recorder
 
 
 @asynccontextmanager
@@ -97,3 +105,41 @@ async def bot(api: FakeBotApi, engine: Engine) -> AsyncIterator[RunningBot]:
     receiver = receiver_for(application, settings)
     async with running(application, receiver):
         yield RunningBot(application, api, receiver)
+
+
+class FakeRecorder:
+    """Stands in for `bot.storage.recorder.InteractionRecorder`, remembering each call."""
+
+    def __init__(self, *, delete_result: int = 3) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.message_ids: dict[int, list[int]] = {}
+        self.delete_result = delete_result
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        return [arguments for called, arguments in self.calls if called == name]
+
+    async def record_reply(self, **arguments: Any) -> None:
+        self.calls.append(("record_reply", arguments))
+
+    async def record_feedback(self, **arguments: Any) -> bool:
+        self.calls.append(("record_feedback", arguments))
+        return True
+
+    async def remember_sent_messages(self, *, user_id: int, message_ids: list[int]) -> None:
+        self.calls.append(("remember_sent_messages", {"user_id": user_id}))
+        self.message_ids.setdefault(user_id, []).extend(message_ids)
+
+    async def recent_message_ids(self, *, user_id: int) -> list[int]:
+        return list(self.message_ids.get(user_id, []))
+
+    async def forget_recent_messages(self, *, user_id: int) -> None:
+        self.message_ids.pop(user_id, None)
+
+    async def delete_user_data(self, *, user_id: int) -> int:
+        self.calls.append(("delete_user_data", {"user_id": user_id}))
+        return self.delete_result
+
+
+def buttons(call: RecordedCall) -> list[dict[str, Any]]:
+    markup = call.params.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]

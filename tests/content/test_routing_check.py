@@ -1,0 +1,74 @@
+"""The held-out routing check: honest (an example never helps itself), fast, and it catches an
+example written under the wrong question."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from bot.content.bundle import ContentBundle
+from bot.content.routing_check import check_routing, routing_self_check
+from bot.engine.reply import Intent
+from tests.content.conftest import ContentCopy, run_content_check
+
+
+def _with_example(bundle: ContentBundle, faq_id: str, example: str) -> ContentBundle:
+    faqs = [f.model_copy(update={"examples": [*f.examples, example]}) if f.id == faq_id else f
+            for f in bundle.faq.faqs]
+    return dataclasses.replace(bundle, faq=bundle.faq.model_copy(update={"faqs": faqs}))
+
+
+def test_runs_in_seconds_and_reports_the_held_out_accuracy(content: ContentBundle) -> None:
+    report = check_routing(content)
+    assert report.seconds < 10
+    assert len(report.results) == sum(len(f.examples) for f in content.faq.faqs)
+    assert 0 < report.accuracy <= 1
+    assert re.search(r"Uji arah contoh: \d+ dari \d+ contoh \(\d+,\d%\)", report.summary())
+
+
+def test_an_example_never_helps_itself(content: ContentBundle) -> None:
+    """A made-up word matches its own example perfectly; held out, nothing else knows it."""
+    target = content.faq.faqs[0].id
+    report = check_routing(_with_example(content, target, "blorft zxqvy kwanzig"))
+    routed = next(r for r in report.results if r.example == "blorft zxqvy kwanzig")
+    assert routed.intent is Intent.FALLBACK
+    assert routed in report.misrouted
+
+
+def test_emergencies_are_listed_apart_and_not_counted(content: ContentBundle) -> None:
+    example = "tolong saya sekarang disekap majikan dan dipukul"
+    report = check_routing(_with_example(content, content.faq.faqs[0].id, example))
+    routed = next(r for r in report.results if r.example == example)
+    assert routed.intent is Intent.EMERGENCY
+    assert routed in report.by_design and routed not in report.misrouted
+    assert ": INFO: " in routed.describe(None)
+
+
+def test_a_misplaced_example_is_found_with_its_line(content: ContentBundle,
+                                                    content_copy: ContentCopy) -> None:
+    """Move an example that reliably reaches its own FAQ to another FAQ: the check must say
+    that it belongs to the new FAQ but lands elsewhere, at the line it was moved to."""
+    report = check_routing(content)
+    faqs = content.faq.faqs
+    moved = next(r for r in report.results
+                 if r.correct and len(faqs[r.faq_position].examples) > 6
+                 and '"' not in r.example and faqs[r.faq_position].category != faqs[-1].category)
+    target = faqs[-1].id
+    text = content_copy.text("faq_id.yaml")
+    assert text.count(f'- "{moved.example}"') == 1
+    content_copy.path("faq_id.yaml").write_text(text.replace(f'      - "{moved.example}"\n', ""),
+                                                encoding="utf-8")
+    line = content_copy.insert_after("faq_id.yaml", r"^    examples:",
+                                     f'      - "{moved.example}"',
+                                     after=content_copy.item_line(target))
+    completed = run_content_check(content_copy.folder)
+    expected = f"faq_id.yaml:{line}: contoh '{moved.example}' milik '{target}' malah diarahkan ke"
+    assert expected in completed.stdout, completed.stdout
+    assert completed.returncode == 0  # a quality hint, not an error; --strict makes it fail
+    assert run_content_check(content_copy.folder, "--strict").returncode == 1
+
+
+def test_the_simple_interface_returns_one_line_per_misrouted_example(
+        content: ContentBundle) -> None:
+    lines = routing_self_check(_with_example(content, content.faq.faqs[0].id, "blorft zxqvy"))
+    assert any("contoh 'blorft zxqvy'" in line and "'fallback'" in line for line in lines)

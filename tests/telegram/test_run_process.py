@@ -1,0 +1,76 @@
+"""`python -m bot run` as a real process: clean stop on signals, terminal fallback, bad settings."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT_DIR, ROOT
+from tests.fake_bot_api import TOKEN, FakeBotApi
+from tests.fake_bot_api.updates import PRIVATE_USER_ID
+
+SETTING_NAMES = {"telegram_bot_token", "telegram_api_base_url", "webhook_url", "webhook_secret",
+                 "listen_host", "listen_port", "bot_admin_ids", "database_url", "content_dir",
+                 "data_dir", "pseudonym_secret", "log_level"}
+UNIQUE_WORDS = "kataunikrahasia"
+
+
+def bot_env(**settings: str) -> dict[str, str]:
+    """The test runner's environment without any bot setting, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if k.lower() not in SETTING_NAMES}
+    env.update({"CONTENT_DIR": str(CONTENT_DIR), "PYTHONPATH": str(ROOT), **settings})
+    return env
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_signal_finishes_the_reply_under_way_and_exits_0(
+        api: FakeBotApi, tmp_path: Path, stop_signal: signal.Signals) -> None:
+    env = bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
+                  LOG_LEVEL="DEBUG", DATA_DIR=str(tmp_path))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await api.wait_for(lambda: bool(api.calls_to("getUpdates")), timeout=30)
+        api.delays["sendMessage"] = 1.0
+        update_id = await api.push(api.updates.text(f"{UNIQUE_WORDS} apa itu tppo"))
+        await api.wait_for(lambda: bool(api.calls_to("sendMessage")), timeout=10)
+        process.send_signal(stop_signal)  # while the reply is still being sent
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    [reply] = api.calls_to("sendMessage")
+    assert reply.responded, "the bot exited before its reply was delivered"
+    assert any(int(c.params.get("offset") or 0) > update_id for c in api.calls_to("getUpdates"))
+    log = stderr.decode()
+    assert "Stopped" in log
+    for secret in (TOKEN, TOKEN.split(":")[1], UNIQUE_WORDS, str(PRIVATE_USER_ID)):
+        assert secret not in log
+
+
+def test_without_a_token_the_terminal_chat_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], input="apa itu tppo\nkeluar\n", text=True,
+        capture_output=True, cwd=tmp_path, env=bot_env(), timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "selamat datang" in result.stdout
+    assert "Sampai jumpa" in result.stdout
+
+
+def test_a_webhook_without_a_secret_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], text=True, capture_output=True, cwd=tmp_path,
+        env=bot_env(TELEGRAM_BOT_TOKEN=TOKEN, WEBHOOK_URL="https://bot.contoh.go.id/hook"),
+        timeout=60, check=False)
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "WEBHOOK_SECRET" in result.stderr

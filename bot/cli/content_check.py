@@ -25,6 +25,7 @@ def run_check(*, strict: bool, content_dir: Path | None = None, today: date | No
               out: TextIO | None = None) -> int:
     """Exit status 1 on errors (and, with `strict`, on warnings and misrouted examples)."""
     out = out or _console()
+    _quiet_logging()
     folder = content_dir or _content_dir(out)
     try:
         return _check(folder, strict=strict, today=today, out=out)
@@ -84,6 +85,15 @@ def _content_dir(out: TextIO) -> Path:
         folder = Path(os.environ.get("CONTENT_DIR", "content"))
         print(f"(Pengaturan bot lain tidak sah; konten tetap diperiksa di {folder}/)", file=out)
         return folder
+
+
+def _quiet_logging() -> None:
+    """Staff must not see tracebacks that the loader logs for developers; LOG_LEVEL=DEBUG
+    shows them."""
+    if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+        logging.basicConfig(level=logging.DEBUG)
+    else:
+        logging.getLogger("bot").addHandler(logging.NullHandler())
 
 
 def _console() -> TextIO:

@@ -98,10 +98,10 @@ class ContentReloader:
             elif result.bundle is not None:
                 log.info("content unchanged (version %s)", result.bundle.version)
             else:
-                log.warning("new content rejected, keeping version %s: %d errors",
-                            self._engine.knowledge.content.version, len(result.errors))
-                for problem in result.errors:
-                    log.warning("content problem: %s", problem)
+                # Where, not what: the texts quote content, and admins get them via /reload.
+                log.warning("new content rejected, keeping version %s: %d errors at %s",
+                            self._engine.knowledge.content.version, len(result.errors),
+                            ", ".join(p.where for p in result.errors[:50]))
             return result
 
     def _load(self) -> tuple[Fingerprint, LoadResult, Knowledge | None]:

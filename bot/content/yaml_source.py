@@ -12,7 +12,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
@@ -127,6 +127,11 @@ def read_yaml(path: Path) -> tuple[YamlDocument | None, list[ContentProblem]]:
         raw = _parse(text, allow_duplicate_keys=True)
     except MarkedYAMLError as error:
         return None, [syntax_problem(name, error, text.splitlines())]
+    except (ValueError, TypeError, OverflowError) as error:  # a value ruamel cannot build
+        return None, [ContentProblem(
+            name, None, f"ada nilai yang tidak bisa dibaca ({error}); beri tanda kutip pada "
+            "nilai yang baru diubah",
+        )]
     except ReaderError as error:
         line = text[: error.position].count("\n") + 1
         code = error.character if isinstance(error.character, int) else ord(error.character)
@@ -146,8 +151,22 @@ def read_yaml(path: Path) -> tuple[YamlDocument | None, list[ContentProblem]]:
     return document, problems
 
 
+class _ContentConstructor(RoundTripConstructor):
+    """Dates stay text, so pydantic reports an impossible date ("2026-13-01") at its line
+    instead of ruamel failing on the whole file."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return self.construct_scalar(node)
+
+
+_ContentConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _ContentConstructor.construct_yaml_timestamp
+)
+
+
 def _parse(text: str, *, allow_duplicate_keys: bool) -> Any:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _ContentConstructor
     yaml.allow_duplicate_keys = allow_duplicate_keys
     return yaml.load(text)
 

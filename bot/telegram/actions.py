@@ -165,3 +165,13 @@ ADAPTER_ACTIONS: dict[str, AdapterAction] = {
     "deldata-yes": delete_data,
 }
 """Keyed by the action's name, the part before the first ':'."""
+WITH_ARGUMENTS = frozenset({"fb", "chart"})
+
+
+def adapter_action_for(action: str) -> AdapterAction | None:
+    """The handler for an adapter-level action; None for engine actions and for `erase:…`-like
+    forgeries (those then fall through to the engine, which does not know them either)."""
+    name, separator, _ = action.partition(":")
+    if bool(separator) != (name in WITH_ARGUMENTS):
+        return None
+    return ADAPTER_ACTIONS.get(name)

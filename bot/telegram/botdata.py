@@ -9,7 +9,6 @@ from __future__ import annotations
 from telegram.ext import ContextTypes
 
 from bot.engine.engine import Engine
-from bot.settings import Settings
 
 ENGINE_KEY = "engine"
 SETTINGS_KEY = "settings"
@@ -19,8 +18,3 @@ INTERACTION_RECORDER_KEY = "interaction_recorder"
 def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     engine: Engine = context.bot_data[ENGINE_KEY]
     return engine
-
-
-def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    settings: Settings = context.bot_data[SETTINGS_KEY]
-    return settings

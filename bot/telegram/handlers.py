@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.engine.reply import Intent, Reply
-from bot.telegram.actions import ADAPTER_ACTIONS, answer_stale, confirm_delete_data
+from bot.telegram.actions import adapter_action_for, answer_stale, confirm_delete_data
 from bot.telegram.botdata import engine_of
 from bot.telegram.commands import ACTION_BY_COMMAND, command_name
 from bot.telegram.conversation import respond
@@ -102,7 +102,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action is None or update.effective_chat is None:
         await answer_stale(query, context)
         return
-    adapter_action = ADAPTER_ACTIONS.get(action.split(":", 1)[0])
+    adapter_action = adapter_action_for(action)
     if adapter_action is not None:
         await adapter_action(update, context, action)
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
@@ -53,18 +52,14 @@ def _telegram_button(button: Button) -> InlineKeyboardButton | None:
     return None
 
 
-def markup_from_rows(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard for rows of engine buttons; None when nothing is left to show."""
+def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for the reply's rows of buttons; None when nothing is left to show."""
     keyboard = []
-    for row in rows:
+    for row in reply.buttons:
         buttons = [b for b in (_telegram_button(button) for button in row) if b is not None]
         if buttons:
             keyboard.append(buttons)
     return InlineKeyboardMarkup(keyboard) if keyboard else None
-
-
-def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    return markup_from_rows(reply.buttons)
 
 
 def button_action(button: InlineKeyboardButton) -> str | None:

@@ -63,13 +63,20 @@ def content_copy(tmp_path: Path) -> ContentCopy:
     return ContentCopy(folder)
 
 
-def run_content_check(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_content_check(folder: Path, *args: str,
+                      python_code: str | None = None) -> subprocess.CompletedProcess[str]:
     """`python -m bot content check` exactly as staff run it, with CONTENT_DIR pointing at
-    `folder` (and run outside the project so no .env is read)."""
+    `folder` (and run outside the project so no .env is read). `python_code`, run first in the
+    same process, can sabotage the checker."""
     env = {**os.environ, "CONTENT_DIR": str(folder), "PYTHONPATH": str(ROOT),
            "PYTHONIOENCODING": "utf-8"}
+    env.pop("LOG_LEVEL", None)
+    command = ["-m", "bot", "content", "check", *args]
+    if python_code is not None:
+        command = ["-c", f"{python_code}\nfrom bot.cli.main import main\n"
+                   f"raise SystemExit(main({['content', 'check', *args]!r}))"]
     return subprocess.run(
-        [sys.executable, "-m", "bot", "content", "check", *args],
+        [sys.executable, *command],
         cwd=folder.parent, env=env, capture_output=True, text=True, encoding="utf-8",
         timeout=120, check=False,
     )

@@ -198,6 +198,26 @@ def test_the_command_never_shows_a_traceback(monkeypatch: pytest.MonkeyPatch,
     assert "kesalahan tak terduga" in out.getvalue()
 
 
+def test_staff_never_see_a_traceback_even_when_the_checker_breaks(
+        content_copy: ContentCopy) -> None:
+    sabotage = ("import bot.content.loader as loader\n"
+                "def broken(document, model):\n"
+                "    raise RuntimeError('rusak')\n"
+                "loader.validate_document = broken")
+    completed = run_content_check(content_copy.folder, python_code=sabotage)
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stdout + completed.stderr
+    assert f"{FAQ}: KESALAHAN: pemeriksaan berkas ini berhenti karena kesalahan tak terduga " \
+           "(RuntimeError: rusak)" in completed.stdout
+
+
+def test_an_impossible_date_is_reported_at_its_line(content_copy: ContentCopy) -> None:
+    line = content_copy.replace_line(FAQ, r"^    verified_on: ", "    verified_on: 2026-13-28",
+                                     after=content_copy.item_line("sapa-129"))
+    result = load_content(content_copy.folder)
+    assert any(p.line == line and "TTTT-BB-HH" in p.message for p in result.errors)
+
+
 def test_warnings_pass_but_fail_with_strict(content_copy: ContentCopy) -> None:
     line = content_copy.replace_line(FAQ, r"^    verified_on: ", "    verified_on: null",
                                      after=content_copy.item_line("sapa-129"))

@@ -4,6 +4,7 @@ is still being written is left alone until it holds still."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 
@@ -58,7 +59,9 @@ async def test_a_valid_edit_changes_the_answer(content_copy: ContentCopy, engine
 
 
 async def test_a_broken_edit_keeps_the_previous_answer_and_says_why(
-        content_copy: ContentCopy, engine: Engine, reloader: ContentReloader) -> None:
+        content_copy: ContentCopy, engine: Engine, reloader: ContentReloader,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.content.reloader")
     before = _answer(engine)
     _mark_answer(content_copy, "Penanda-uji-rusak.")
     line = content_copy.replace_line(FAQ, r"^    whatsapp: ", "    whatsapp: 08111129129",
@@ -69,6 +72,7 @@ async def test_a_broken_edit_keeps_the_previous_answer_and_says_why(
     assert _answer(engine) == before
     report = format_problems_for_admin(result)
     assert "TIDAK dipakai" in report and f"{FAQ}:{line}" in report
+    assert f"{FAQ}:{line}" in caplog.text and "tanda kutip" not in caplog.text
 
 
 async def test_unchanged_files_are_not_reloaded(reloader: ContentReloader) -> None:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.engine.engine import MatchPolicy
 from bot.engine.reply import Intent
 from bot.storage.database import create_session_factory, upgrade_database
 from bot.storage.keys import PseudonymousKeys
@@ -92,16 +93,17 @@ async def test_unanswered_question_is_kept_scrubbed_with_its_nearest_faq(
 
 
 def test_score_bands_follow_the_engine_thresholds() -> None:
-    assert [score_band(s) for s in (0.9, 0.45, 0.3, 0.24, 0.2, 0.15, 0.1, 0.0)] == [
-        ScoreBand.HIGH,
-        ScoreBand.HIGH,
-        ScoreBand.MEDIUM,
-        ScoreBand.MEDIUM,
-        ScoreBand.LOW,
-        ScoreBand.LOW,
-        ScoreBand.NONE,
-        ScoreBand.NONE,
-    ]
+    policy = MatchPolicy()
+    cases = {
+        0.95: ScoreBand.HIGH,
+        policy.ambiguous_floor: ScoreBand.HIGH,
+        policy.answer_threshold: ScoreBand.MEDIUM,
+        policy.answer_threshold - 0.01: ScoreBand.LOW,
+        policy.suggestion_threshold: ScoreBand.LOW,
+        policy.suggestion_threshold - 0.01: ScoreBand.NONE,
+        0.0: ScoreBand.NONE,
+    }
+    assert {score: score_band(score) for score in cases} == cases
 
 
 async def test_database_file_holds_no_raw_id_contact_or_emergency_text(

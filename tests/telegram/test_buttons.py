@@ -76,6 +76,9 @@ async def test_faq_topics_are_paged_in_place(bot: RunningBot, engine: Engine) ->
     "v1|fb:apa-itu-tppo:7",
     "v1|fb:tidak-ada:1",
     "v1|chart:pie:x",
+    "v1|chart",
+    "v1|deldata-yes:x",             # argument-less adapter actions take no arguments
+    "v1|erase:1",
     "v1|" + "a" * 80,               # longer than Telegram allows
     "sembarang teks",
     "",

@@ -5,11 +5,9 @@ This module only wires; the callbacks live in `handlers.py` and `actions.py`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from urllib.parse import urlsplit
 
-from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -22,13 +20,13 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.cli.common import load_engine
 from bot.engine.engine import Engine
 from bot.settings import Settings
 from bot.telegram import handlers
-from bot.telegram.botdata import ENGINE_KEY, SETTINGS_KEY
-from bot.telegram.commands import ENGINE_COMMANDS, bot_commands
+from bot.telegram.botdata import ENGINE_KEY, OPEN_STORAGE_KEY, SETTINGS_KEY
+from bot.telegram.commands import ENGINE_COMMANDS
 from bot.telegram.groups import ADDRESSED_TO_BOT
+from bot.telegram.lifecycle import post_init, post_shutdown
 from bot.telegram.requests import RetryingRequest, RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -52,8 +50,9 @@ def file_base_url(base_url: str) -> str:
 
 
 def build_application(settings: Settings, *, engine: Engine | None = None,
-                      retry: RetryPolicy | None = None) -> Application:
-    """The Application for `settings`; an `engine` given here is used instead of loading one."""
+                      retry: RetryPolicy | None = None, open_storage: bool = True) -> Application:
+    """The Application for `settings`; an `engine` given here is used instead of loading one,
+    and `open_storage=False` leaves storage to the caller (tests with their own recorder)."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram adapter")
     builder = (
@@ -67,31 +66,17 @@ def build_application(settings: Settings, *, engine: Engine | None = None,
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings.webhook_url:
         builder = builder.updater(None)  # our own webhook server feeds the update queue
     application = builder.build()
     application.bot_data[SETTINGS_KEY] = settings
+    application.bot_data[OPEN_STORAGE_KEY] = open_storage
     if engine is not None:
         application.bot_data[ENGINE_KEY] = engine
     add_handlers(application)
     return application
-
-
-async def post_init(application: Application) -> None:
-    """Load content into the engine and publish the command menu, once the bot is known.
-
-    Storage (the interaction recorder) and the content watcher are started here as well, once
-    they exist; see `bot.telegram.hooks` and `bot.telegram.botdata`.
-    """
-    if ENGINE_KEY not in application.bot_data:
-        settings: Settings = application.bot_data[SETTINGS_KEY]
-        application.bot_data[ENGINE_KEY] = await asyncio.to_thread(load_engine, settings)
-    try:
-        await application.bot.set_my_commands(bot_commands())
-    except TelegramError as error:
-        # The commands still work when typed; only Telegram's menu of them would be stale.
-        logger.warning("Could not publish the command menu: %s", type(error).__name__)
 
 
 def add_handlers(application: Application) -> None:

@@ -13,6 +13,9 @@ from bot.engine.engine import Engine
 ENGINE_KEY = "engine"
 SETTINGS_KEY = "settings"
 INTERACTION_RECORDER_KEY = "interaction_recorder"
+STORAGE_KEY = "storage"
+OPEN_STORAGE_KEY = "open_storage"
+"""False in tests that bring their own recorder: post_init then opens no database."""
 
 
 def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:

@@ -16,7 +16,10 @@ REDACTED = "[REDACTED]"
 BOT_TOKEN_PATTERN = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING,
-                 "apscheduler": logging.WARNING, "tornado.access": logging.WARNING}
+                 "apscheduler": logging.WARNING, "tornado.access": logging.WARNING,
+                 # Database drivers log statements with their parameters: user text and keys.
+                 "aiosqlite": logging.WARNING, "sqlalchemy": logging.WARNING,
+                 "asyncpg": logging.WARNING, "alembic": logging.WARNING}
 TELEGRAM_MIN_LEVEL = logging.INFO
 
 

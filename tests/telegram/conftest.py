@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,10 +28,15 @@ FAST_RETRY = RetryPolicy(attempts=5, first_delay=0.05, max_delay=0.2)
 
 
 def make_settings(api: FakeBotApi, **overrides: Any) -> Settings:
+    """Settings for a bot under test; its database is a fresh SQLite file of its own."""
+    data_dir = Path(tempfile.mkdtemp(prefix="tppo-bot-test-"))
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN, "telegram_api_base_url": api.base_url,
         "webhook_url": None, "webhook_secret": None, "content_dir": CONTENT_DIR,
-        "listen_host": "127.0.0.1", **overrides,
+        "listen_host": "127.0.0.1", "data_dir": data_dir,
+        "database_url": os.environ.get("TEST_DATABASE_URL")
+        or f"sqlite+aiosqlite:///{data_dir}/bot.sqlite3",
+        "pseudonym_secret": "test-secret-that-is-long-enough", **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 

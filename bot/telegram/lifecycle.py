@@ -1,0 +1,79 @@
+"""Start-up and shut-down of what the bot needs besides Telegram: content and storage.
+
+Storage failing to open must not stop the bot from answering: it then runs without recording
+(and says so in the log), because a person in danger needs the reply, not the statistics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.cli.common import load_engine
+from bot.settings import Settings
+from bot.telegram.botdata import (
+    ENGINE_KEY,
+    INTERACTION_RECORDER_KEY,
+    OPEN_STORAGE_KEY,
+    SETTINGS_KEY,
+    STORAGE_KEY,
+)
+from bot.telegram.commands import bot_commands
+
+logger = logging.getLogger(__name__)
+
+PURGE_INTERVAL = timedelta(days=1)
+FIRST_PURGE_AFTER = timedelta(minutes=1)
+
+
+async def post_init(application: Application) -> None:
+    """Load content into the engine, open storage, schedule retention, publish the commands."""
+    settings: Settings = application.bot_data[SETTINGS_KEY]
+    if ENGINE_KEY not in application.bot_data:
+        application.bot_data[ENGINE_KEY] = await asyncio.to_thread(load_engine, settings)
+    if application.bot_data.get(OPEN_STORAGE_KEY, True) and (
+        INTERACTION_RECORDER_KEY not in application.bot_data
+    ):
+        await _open_storage(application, settings)
+    try:
+        await application.bot.set_my_commands(bot_commands())
+    except TelegramError as error:
+        # The commands still work when typed; only Telegram's menu of them would be stale.
+        logger.warning("Could not publish the command menu: %s", type(error).__name__)
+
+
+async def _open_storage(application: Application, settings: Settings) -> None:
+    from bot.storage.database import open_storage
+
+    try:
+        storage = await open_storage(settings)
+    except Exception as error:
+        logger.error("Storage unavailable, running without recording: %s", type(error).__name__)
+        return
+    application.bot_data[STORAGE_KEY] = storage
+    application.bot_data[INTERACTION_RECORDER_KEY] = storage.recorder
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            purge_expired_data, interval=PURGE_INTERVAL, first=FIRST_PURGE_AFTER,
+            name="retention",
+        )
+
+
+async def purge_expired_data(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Daily retention: old unanswered text, events, and message ids past Telegram's 48 h."""
+    from bot.storage.retention import purge_expired
+
+    storage = context.bot_data.get(STORAGE_KEY)
+    if storage is not None:
+        await purge_expired(storage.session_factory, context.bot_data[SETTINGS_KEY])
+
+
+async def post_shutdown(application: Application) -> None:
+    storage = application.bot_data.pop(STORAGE_KEY, None)
+    application.bot_data.pop(INTERACTION_RECORDER_KEY, None)
+    if storage is not None:
+        await storage.close()

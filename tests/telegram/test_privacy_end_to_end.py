@@ -1,0 +1,89 @@
+"""Issue "storage and privacy", end to end: a scripted conversation through the real Telegram
+stack and real storage, then the raw database file is searched for anything identifying."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.settings import Settings
+from bot.storage.models import Base
+from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY
+from tests.fake_bot_api.updates import PRIVATE_USER_ID
+from tests.telegram.conftest import RunningBot
+
+PHONE = "0812-3456-7890"
+EMAIL = "siti.aminah@contoh.id"
+EMERGENCY = "tolong saya disekap majikan di gang mawar tidak bisa keluar"
+CONTACT_PHONE = "6281200000000"
+
+
+async def _press(bot: RunningBot, data: str, message: dict) -> None:
+    await bot.exchange(bot.api.updates.callback(data, message=message))
+
+
+async def _converse(bot: RunningBot) -> None:
+    updates = bot.api.updates
+    faq = await bot.exchange(updates.text("apa itu tppo"))
+    await _press(bot, "v1|fb:apa-itu-tppo:1", faq[-1].result)
+    await bot.exchange(updates.text(f"nomor saya {PHONE}, email {EMAIL}, cara menanam cabai?"))
+    await bot.exchange(updates.text(EMERGENCY))
+    await bot.exchange(updates.media("contact"))
+    await bot.exchange(updates.media("location"))
+
+
+def _database_bytes(settings: Settings) -> bytes:
+    path = Path(settings.database_url.split("///", 1)[1])
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+async def _rows_per_table(bot: RunningBot) -> dict[str, int]:
+    storage = bot.application.bot_data[STORAGE_KEY]
+    counts = {}
+    async with storage.session_factory() as session:
+        for table in Base.metadata.sorted_tables:
+            counts[table.name] = await session.scalar(select(func.count()).select_from(table))
+    return counts
+
+
+async def test_database_keeps_nothing_identifying(bot: RunningBot) -> None:
+    settings: Settings = bot.application.bot_data[SETTINGS_KEY]
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("reads the raw SQLite file")
+    await _converse(bot)
+    await asyncio.sleep(0.1)
+    raw = _database_bytes(settings)
+    forbidden = [str(PRIVATE_USER_ID), "Warga", PHONE, PHONE.replace("-", ""), "3456",
+                 EMAIL, "siti.aminah", "contoh.id", "disekap", "gang mawar", CONTACT_PHONE]
+    assert [word for word in forbidden if word.encode() in raw] == []
+    counts = await _rows_per_table(bot)
+    assert counts["message_events"] >= 3
+    assert counts["feedback"] == 1
+    assert counts["unanswered_questions"] == 1
+    assert b"[nomor]" in raw and b"[email]" in raw
+
+
+async def test_hapusdata_leaves_no_row(bot: RunningBot) -> None:
+    await _converse(bot)
+    before = await _rows_per_table(bot)
+    assert sum(before.values()) > 0
+    prompt = (await bot.exchange(bot.api.updates.text("/hapusdata")))[-1]
+    await _press(bot, "v1|deldata-yes", prompt.result)
+    after = await _rows_per_table(bot)
+    assert after == dict.fromkeys(after, 0)
+
+
+async def test_hapus_jejak_deletes_the_recent_messages(bot: RunningBot) -> None:
+    first = bot.api.updates.text("apa itu tppo")
+    await bot.exchange(first)
+    question = bot.api.updates.text(EMERGENCY)
+    calls = await bot.exchange(question)
+    emergency = next(c for c in calls if c.method == "sendMessage")
+    calls = await bot.exchange(bot.api.updates.callback("v1|erase", message=emergency.result))
+    deleted = next(c for c in calls if c.method == "deleteMessages").params["message_ids"]
+    assert first["message"]["message_id"] in deleted
+    assert question["message"]["message_id"] in deleted
+    assert emergency.result["message_id"] in deleted

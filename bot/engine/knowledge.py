@@ -45,6 +45,10 @@ class Knowledge:
                 for entry in content.faq.faqs
             ),
             generic_terms=GENERIC_TERMS | place_words,
+            answers={
+                entry.id: normaliser.normalise(strip_html(entry.answer))
+                for entry in content.faq.faqs
+            },
         )
         return cls(
             content=content,

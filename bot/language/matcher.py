@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.language.normaliser import NormalisedText
 from bot.language.stemming import stem
 from bot.language.vocabulary import STOPWORDS
 
-WORD_WEIGHT = 0.5
+WORD_WEIGHT = 0.4
 CHAR_WEIGHT = 0.3
-POOLED_WEIGHT = 0.2
+POOLED_WEIGHT = 0.3
+ANSWER_WEIGHT = 0.3
+"""The answer's own words: weak evidence, but it knows vocabulary no example used."""
 CHAR_NGRAM_SIZES = (3, 4)
 
 Vector = dict[str, float]
@@ -107,8 +109,10 @@ class FaqMatcher:
         self,
         entries: Iterable[tuple[str, Sequence[NormalisedText]]],
         generic_terms: Iterable[str] = (),
+        answers: Mapping[str, NormalisedText] | None = None,
     ) -> None:
         entry_list = list(entries)
+        answers = answers or {}
         self._generic = frozenset(stem(t) for t in generic_terms) | frozenset(generic_terms)
         self.faq_ids = [faq_id for faq_id, _ in entry_list]
         word_docs = [
@@ -147,6 +151,12 @@ class FaqMatcher:
         self._word_index = _InvertedIndex([p.words for p in phrasings])
         self._char_index = _InvertedIndex([p.chars for p in phrasings])
         self._pooled_index = _InvertedIndex(pooled)
+        answer_terms = [Counter(content_terms(answers[f])) if f in answers else Counter()
+                        for f in self.faq_ids]
+        self._answer_idf = _idf([set(terms) for terms in answer_terms])
+        self._answer_index = _InvertedIndex(
+            [_weighted(terms, self._answer_idf, self._unknown_word_idf) for terms in answer_terms]
+        )
 
     def match(self, normalised: NormalisedText, limit: int = 5) -> MatchResult:
         terms = content_terms(normalised)
@@ -168,10 +178,16 @@ class FaqMatcher:
             self.faq_ids[position]: score
             for position, score in self._pooled_index.similarities(word_query).items()
         }
+        answer_query = _weighted(Counter(terms), self._answer_idf, self._unknown_word_idf)
+        from_answers = {
+            self.faq_ids[position]: score
+            for position, score in self._answer_index.similarities(answer_query).items()
+        }
         combined = {
             faq_id: WORD_WEIGHT * best_words.get(faq_id, 0.0)
             + CHAR_WEIGHT * best_chars.get(faq_id, 0.0)
             + POOLED_WEIGHT * pooled.get(faq_id, 0.0)
+            + ANSWER_WEIGHT * from_answers.get(faq_id, 0.0)
             for faq_id in set(best_words) | set(best_chars)
         }
         ranked = sorted(combined.items(), key=lambda item: (-item[1], item[0]))[:limit]

@@ -21,6 +21,7 @@ COMMAND_ACTIONS = {
     "/privasi": "privacy",
     "/tentang": "about",
     "/bantuan": "help",
+    "/cektawaran": "jc",
 }
 QUIT_WORDS = {"/keluar", "keluar", "exit", "quit"}
 

@@ -104,6 +104,8 @@ class Lexicon(ContentModel):
 
 class EmergencyMessage(ContentModel):
     text: Text
+    abroad_intro: Text
+    next_step: Text
     channels: list[Slug] = Field(min_length=1)
     abroad_channels: list[Slug] = Field(default_factory=list)
 
@@ -116,6 +118,7 @@ class Messages(ContentModel):
     emergency: EmergencyMessage
     fallback: Text
     fallback_suggestions: Text
+    fallback_help_intro: Text
     greeting: Text
     thanks: Text
     farewell: Text

@@ -44,6 +44,10 @@ class JobOfferCheckContent(ContentModel):
     offered_after: list[Slug] = Field(default_factory=list)
     """FAQ ids whose answers offer the check (job offers, agencies, working abroad)."""
     timeout_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
+    cancelled: Text
+    """Said when someone cancels; it reminds them that nothing was kept."""
+    share_text: Text
+    """The sentence a shared link carries into another chat."""
 
 
 class Tip(ContentModel):

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
-from bot.engine.reply import Reply
+from bot.engine.reply import Intent, Reply
 from bot.language.smalltalk import SmalltalkKind, classify_smalltalk
+from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
+from bot.prevention.job_offer_check import CANCEL_ACTION
+from bot.prevention.offer_detection import mentions_job_offer
 from bot.stats.charts import chart_for
 from bot.stats.query import StatsQuery
 
@@ -43,6 +46,14 @@ class Engine:
         self._knowledge, self._builder = knowledge, ReplyBuilder(knowledge)
 
     def reply_to(self, text: str) -> Reply:
+        reply = self._decide(text)
+        if reply.intent in {Intent.FAQ, Intent.FALLBACK} and mentions_job_offer(
+            self._knowledge.normaliser.normalise(text)
+        ):
+            return self._builder.with_job_check(reply)
+        return reply
+
+    def _decide(self, text: str) -> Reply:
         knowledge, builder = self._knowledge, self._builder
         normalised = knowledge.normaliser.normalise(text)
         if knowledge.emergency.is_emergency(normalised):
@@ -96,6 +107,10 @@ class Engine:
             return builder.category(category_id, int(page)) if page.isdigit() else None
         if name == "stats":
             return self._stats_action(knowledge, builder, argument)
+        if action == CANCEL_ACTION:
+            return builder.job_check_cancelled()
+        if name == JOB_CHECK_ACTION:
+            return knowledge.job_offer_check.handle(action)
         simple = {
             "menu": lambda: builder.menu(),
             "start": lambda: builder.menu(messages.welcome),

@@ -12,6 +12,7 @@ from bot.language.matcher import FaqMatcher
 from bot.language.normaliser import Normaliser
 from bot.language.spelling import SpellingCorrector
 from bot.language.vocabulary import GENERIC_TERMS
+from bot.prevention.job_offer_check import JobOfferCheck
 from bot.stats.answers import StatsAnswers
 from bot.stats.query import StatsQueryParser
 
@@ -24,6 +25,7 @@ class Knowledge:
     stats_parser: StatsQueryParser
     stats_answers: StatsAnswers
     emergency: EmergencyDetector
+    job_offer_check: JobOfferCheck
 
     @classmethod
     def build(cls, content: ContentBundle) -> Knowledge:
@@ -57,6 +59,7 @@ class Knowledge:
             stats_parser=StatsQueryParser(content.stats.regions, normaliser.normalise),
             stats_answers=StatsAnswers(content),
             emergency=EmergencyDetector(),
+            job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from bot.content.channels import channel_summary, expand_placeholders, whatsapp_link
 from bot.content.models import Channel, FaqEntry
@@ -17,8 +18,10 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
      Button("📊 Statistik Kaltim", action="stats")),
     (Button("📞 Lapor & bantuan", action="channels"),
      Button("🚨 Darurat", action="emergency")),
-    (Button("🔒 Privasi", action="privacy"), Button("ℹ️ Tentang bot", action="about")),
+    (Button("🔎 Cek tawaran kerja", action="jc"), Button("🔒 Privasi", action="privacy")),
+    (Button("ℹ️ Tentang bot", action="about"),),
 )
+JOB_CHECK_BUTTON = Button("🔎 Cek tawaran kerja ini", action="jc")
 
 
 def short_label(text: str, limit: int = BUTTON_LABEL_LIMIT) -> str:
@@ -57,6 +60,8 @@ class ReplyBuilder:
             if r in self._content.faqs_by_id
         ]
         rows += channel_buttons(self._channels_for(entry.channels))
+        if entry.id in self._content.job_offer_check.offered_after:
+            rows.append((JOB_CHECK_BUTTON,))
         rows.append((Button("👍 Membantu", action=f"fb:{entry.id}:1"),
                      Button("👎 Kurang membantu", action=f"fb:{entry.id}:0")))
         rows.append((Button("📋 Menu", action="menu"),))
@@ -69,13 +74,9 @@ class ReplyBuilder:
         lines += [f"• {channel_summary(c)}" for c in self._channels_for(emergency.channels)]
         abroad = self._channels_for(emergency.abroad_channels)
         if abroad:
-            lines.append("\nJika Anda di <b>luar negeri</b>, hubungi KBRI/KJRI terdekat lewat:")
+            lines.append("\n" + self._expand(emergency.abroad_intro))
             lines += [f"• {channel_summary(c)}" for c in abroad]
-        lines.append(
-            "\nBila aman, simpan nomor ini dan beri tahu orang yang Anda percayai di mana Anda "
-            "berada. Jangan membalas atau melawan pelaku sendirian. Anda tidak bersalah, dan "
-            "bantuan itu gratis."
-        )
+        lines.append("\n" + self._expand(emergency.next_step))
         listed = [*emergency.channels, *emergency.abroad_channels]
         rows = list(channel_buttons(self._channels_for(listed)))
         rows.append((Button("🧹 Hapus jejak percakapan", action="erase"),))
@@ -87,11 +88,20 @@ class ReplyBuilder:
         if suggestions:
             lines.append(self._expand(self._messages.fallback_suggestions))
             rows += [(Button(short_label(s.question), action=f"faq:{s.id}"),) for s in suggestions]
-        lines.append("\nButuh bantuan langsung?")
+        lines.append("\n" + self._expand(self._messages.fallback_help_intro))
         lines += [f"• {channel_summary(c)}" for c in self._channels_for(["sapa-129", "polisi-110"])]
         rows += MENU_BUTTONS
         return Reply(Intent.FALLBACK, "\n".join(lines), tuple(rows), score=score,
                      suggestions=tuple(s.id for s in suggestions))
+
+    def with_job_check(self, reply: Reply) -> Reply:
+        """The same reply offering the job-offer check (the message is about a concrete offer)."""
+        if any(b.action == JOB_CHECK_BUTTON.action for row in reply.buttons for b in row):
+            return reply
+        return replace(reply, buttons=((JOB_CHECK_BUTTON,), *reply.buttons))
+
+    def job_check_cancelled(self) -> Reply:
+        return self.menu(self._content.job_offer_check.cancelled)
 
     def smalltalk(self, message: str) -> Reply:
         return Reply(Intent.SMALLTALK, self._expand(message), MENU_BUTTONS, score=1.0)

@@ -39,6 +39,8 @@ class ConsoleChat:
         self._choices = [button for row in reply.buttons for button in row]
         for number, button in enumerate(self._choices, 1):
             target = f" → {button.url}" if button.url else ""
+            if button.share_payload:
+                target = " (bagikan lewat Telegram)"
             write(f"  [{number}] {button.label}{target}\n")
         write("\n")
 

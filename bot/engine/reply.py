@@ -18,11 +18,14 @@ class Intent(StrEnum):
 
 @dataclass(frozen=True)
 class Button:
-    """Either an action the engine understands again (`action`) or a link (`url`)."""
+    """An action the engine understands again (`action`), a link (`url`), or a share button."""
 
     label: str
     action: str | None = None
     url: str | None = None
+    share_payload: str | None = None
+    """Share the bot itself: adapters link to the bot with this deep-link payload."""
+    share_text: str = ""
 
 
 @dataclass(frozen=True)

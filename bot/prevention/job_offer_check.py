@@ -19,6 +19,9 @@ from bot.engine.reply import Button, Intent, Reply
 
 ACTION = "jc"
 CANCEL_ACTION = "jc-cancel"
+DEEP_LINK_PAYLOAD = "cektawaran"
+JOB_OFFER_LEVEL = "job_offer_level"
+"""Key in `Reply.extra` of a finished check; adapters record the level (never the answers)."""
 ANSWER_CODES = {"y": "Ya", "n": "Tidak", "u": "Tidak tahu"}
 _RISKY_CODE = {"ya": "y", "tidak": "n"}
 _BASE = 36
@@ -145,8 +148,9 @@ class JobOfferCheck:
         lines += [f"• {channel_summary(self._channels[c])}"
                   for c in self._content.channels if c in self._channels]
         rows = (
-            (Button("📤 Bagikan cek ini", action="share:cektawaran"),),
+            (Button("📤 Bagikan cek ini", share_payload=DEEP_LINK_PAYLOAD,
+                    share_text=self._content.share_text),),
             (Button("🔁 Ulangi", action=ACTION), Button("📋 Menu", action="menu")),
         )
         return Reply(Intent.FAQ, "\n".join(lines), rows, score=1.0,
-                     extra={"job_offer_level": result.level.value})
+                     extra={JOB_OFFER_LEVEL: result.level.value})

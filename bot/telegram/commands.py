@@ -24,6 +24,7 @@ ENGINE_COMMANDS = (
     CommandSpec("statistik", "Statistik kasus TPPO di Kalimantan Timur", "stats"),
     CommandSpec("lapor", "Layanan bantuan dan cara melapor", "channels"),
     CommandSpec("darurat", "Nomor darurat bila Anda dalam bahaya", "emergency"),
+    CommandSpec("cektawaran", "Cek tanda bahaya sebuah tawaran kerja", "jc"),
     CommandSpec("privasi", "Data apa yang disimpan bot ini", "privacy"),
     CommandSpec("tentang", "Tentang bot ini", "about"),
     CommandSpec("bantuan", "Cara memakai bot ini", "help"),

@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.content.bundle import ContentBundle
 from bot.engine.reply import ChartRequest, Intent, Reply
+from bot.prevention.job_offer_check import JOB_OFFER_LEVEL
 from bot.telegram.botdata import INTERACTION_RECORDER_KEY
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class InteractionRecorder(Protocol):
     async def recent_message_ids(self, *, user_id: int) -> list[int]: ...
 
     async def forget_recent_messages(self, *, user_id: int) -> None: ...
+
+    async def record_job_offer_check(self, *, user_id: int, level: str) -> None: ...
 
     async def delete_user_data(self, *, user_id: int) -> int:
         """Rows deleted, or a negative number when the database failed."""
@@ -66,9 +69,14 @@ async def call_safely(operation: str, call: Callable[[], Awaitable[object]]) -> 
 async def record_reply(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, text: str,
                        reply: Reply) -> None:
     recorder = recorder_of(context)
-    if recorder is not None:
-        await call_safely("record a reply", lambda: recorder.record_reply(
-            user_id=user_id, text=text, reply=reply))
+    if recorder is None:
+        return
+    await call_safely("record a reply", lambda: recorder.record_reply(
+        user_id=user_id, text=text, reply=reply))
+    level = reply.extra.get(JOB_OFFER_LEVEL)
+    if level is not None:  # only that a check was completed, and its level; never the answers
+        await call_safely("record a job-offer check", lambda: recorder.record_job_offer_check(
+            user_id=user_id, level=level))
 
 
 async def record_feedback(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, faq_id: str,

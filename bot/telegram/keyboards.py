@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.engine.reply import Button, Reply
+from bot.telegram.deeplinks import start_link
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,20 @@ def decode_callback_data(data: str | None) -> str | None:
     return action if _ACTION.fullmatch(action) else None
 
 
-def _telegram_button(button: Button) -> InlineKeyboardButton | None:
+def share_url(bot_username: str, payload: str, text: str) -> str:
+    """Telegram's share sheet, prefilled with a deep link back into the bot."""
+    return "https://t.me/share/url?" + urlencode({"url": start_link(bot_username, payload),
+                                                    "text": text})
+
+
+def _telegram_button(button: Button, bot_username: str | None) -> InlineKeyboardButton | None:
     if button.url:
         return InlineKeyboardButton(button.label, url=button.url)
+    if button.share_payload:
+        if not bot_username:
+            return None
+        url = share_url(bot_username, button.share_payload, button.share_text)
+        return InlineKeyboardButton(button.label, url=url)
     if button.action:
         data = encode_action(button.action)
         if data is not None:
@@ -52,11 +65,12 @@ def _telegram_button(button: Button) -> InlineKeyboardButton | None:
     return None
 
 
-def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+def reply_markup(reply: Reply, bot_username: str | None = None) -> InlineKeyboardMarkup | None:
     """Inline keyboard for the reply's rows of buttons; None when nothing is left to show."""
     keyboard = []
     for row in reply.buttons:
-        buttons = [b for b in (_telegram_button(button) for button in row) if b is not None]
+        buttons = [b for b in (_telegram_button(button, bot_username) for button in row)
+                   if b is not None]
         if buttons:
             keyboard.append(buttons)
     return InlineKeyboardMarkup(keyboard) if keyboard else None

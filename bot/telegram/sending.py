@@ -32,7 +32,7 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *,
         sent.append(await _send_html(bot, chat_id, part, reply_parameters=quoting))
         quoting = None
     sent.append(await _send_html(bot, chat_id, last, reply_parameters=quoting,
-                                 reply_markup=reply_markup(reply)))
+                                 reply_markup=reply_markup(reply, bot.username)))
     return sent
 
 
@@ -60,7 +60,7 @@ async def edit_reply(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> b
             text=reply.html,
             parse_mode=ParseMode.HTML,
             link_preview_options=NO_PREVIEW,
-            reply_markup=reply_markup(reply),
+            reply_markup=reply_markup(reply, bot.username),
         )
     except BadRequest as error:
         # A double tap asks for the page already shown; anything else (message too old, deleted,

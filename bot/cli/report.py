@@ -17,15 +17,8 @@ from bot.engine.knowledge import Knowledge
 from bot.settings import Settings
 from bot.storage.database import create_engine_for, create_session_factory
 from bot.storage.recorder import describe_failure
-from bot.storage.report import UsageReport, usage_report
+from bot.storage.report import INTENT_LABELS, UsageReport, usage_report
 
-INTENT_LABELS = {
-    "faq": "dijawab dari FAQ",
-    "fallback": "belum terjawab",
-    "emergency": "darurat",
-    "stats": "statistik",
-    "smalltalk": "sapaan",
-}
 CSV_COLUMNS = (
     "section",
     "key",

@@ -1,12 +1,14 @@
 """`python -m bot run`: the Telegram bot when a token is set, the terminal chat otherwise.
 
 SIGTERM (docker stop, systemd) and SIGINT (Ctrl-C) stop the bot cleanly with exit status 0
-after the replies under way have been sent; a second signal ends it at once.
+after the replies under way have been sent; a second signal ends it at once. SIGHUP reloads the
+content once the bot has started (`kill -HUP <pid>`, `docker compose kill -s HUP bot`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 
@@ -16,6 +18,8 @@ from bot.cli.common import load_settings
 from bot.settings import Settings
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+logger = logging.getLogger(__name__)
 
 
 def run_bot() -> int:
@@ -36,6 +40,7 @@ def run_bot() -> int:
 
 async def serve(settings: Settings) -> None:
     from bot.telegram.app import build_application
+    from bot.telegram.content_watch import reload_on_sighup
     from bot.telegram.runner import receiver_for, run_application
 
     loop = asyncio.get_running_loop()
@@ -49,4 +54,13 @@ async def serve(settings: Settings) -> None:
     for stop_signal in STOP_SIGNALS:
         loop.add_signal_handler(stop_signal, stop)
     application = build_application(settings)
-    await run_application(application, receiver_for(application, settings), stopping)
+    started = asyncio.Event()
+    serving = asyncio.create_task(
+        run_application(application, receiver_for(application, settings), stopping, started))
+    waiting = asyncio.create_task(started.wait())
+    await asyncio.wait({serving, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+    # post_init has created the content watch by now; before that there is nothing to reload.
+    if started.is_set() and reload_on_sighup(application):
+        logger.info("SIGHUP reloads the content")
+    await serving

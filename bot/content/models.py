@@ -134,3 +134,7 @@ class Messages(ContentModel):
     erase_done: Text
     delete_data_confirm: Text
     delete_data_done: Text
+    staff_only: Text
+    """Someone not in BOT_ADMIN_IDS sent /reload or /laporan."""
+    report_unavailable: Text
+    """/laporan while the database cannot be read."""

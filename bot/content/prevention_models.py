@@ -56,4 +56,8 @@ class Tip(ContentModel):
 
 
 class TipsContent(ContentModel):
+    subscribed: Text
+    unsubscribed: Text
+    private_only: Text
+    """Subscribing happens in a private chat: a group's address is not a person's."""
     tips: list[Tip] = Field(min_length=1)

@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 from bot.settings import Settings
+from bot.storage.chat_address import ChatAddressCipher
 
 KEY_FILE_NAME = "pseudonym.key"
 KEY_FILE_MODE = 0o600
@@ -39,6 +40,10 @@ class PseudonymousKeys:
         if settings.pseudonym_secret:
             return cls(settings.pseudonym_secret)
         return cls(read_or_create_secret(settings.data_dir / KEY_FILE_NAME))
+
+    def address_cipher(self) -> ChatAddressCipher:
+        """Encrypts subscribers' chat addresses with a key derived from the same secret."""
+        return ChatAddressCipher(self._secret.decode())
 
     def __repr__(self) -> str:
         return "PseudonymousKeys(<secret>)"

@@ -27,6 +27,8 @@ USER_KEY_LENGTH = 64
 FAQ_ID_LENGTH = 100
 LABEL_LENGTH = 16
 MAX_UNANSWERED_CHARS = 300
+ROUND_KEY_LENGTH = 32
+TIP_ID_LENGTH = 24
 DELETABLE_WINDOW = timedelta(hours=48)
 """Telegram lets a bot delete messages in a private chat only this long after sending."""
 
@@ -115,7 +117,8 @@ class RecentMessage(Base):
 
 
 class Subscription(Base):
-    """Whether a user wants updates. `chat_ref` is reserved for a later broadcast feature."""
+    """Whether a user wants the weekly tip; `chat_ref` is their chat address, encrypted
+    (`bot.storage.chat_address`), kept only while subscribed."""
 
     __tablename__ = "subscriptions"
 
@@ -136,6 +139,19 @@ class JobOfferCheck(Base):
     level: Mapped[str] = mapped_column(String(LABEL_LENGTH))
 
 
+class TipDelivery(Base):
+    """One tip for one subscriber in one round (a week). The row is written *before* sending,
+    so a restarted broadcast never sends anyone the same round twice."""
+
+    __tablename__ = "tip_deliveries"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), primary_key=True)
+    round_key: Mapped[str] = mapped_column(String(ROUND_KEY_LENGTH), primary_key=True)
+    tip_id: Mapped[str] = mapped_column(String(TIP_ID_LENGTH))
+    status: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 USER_TABLES: tuple[type[Base], ...] = (
     MessageEvent,
     Feedback,
@@ -143,5 +159,6 @@ USER_TABLES: tuple[type[Base], ...] = (
     RecentMessage,
     Subscription,
     JobOfferCheck,
+    TipDelivery,
 )
 """Every table with a `user_key`; deleting a user's data walks all of them."""

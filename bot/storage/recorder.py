@@ -209,24 +209,35 @@ class InteractionRecorder:
 
         return await self._guarded("delete_user_data", work, DELETE_FAILED)
 
-    async def set_subscribed(self, *, user_id: int, subscribed: bool) -> None:
+    async def set_subscribed(
+        self, *, user_id: int, subscribed: bool, chat_id: int | None = None
+    ) -> bool:
+        """Opt in (keeping the chat address, encrypted, so tips can be sent) or out (forgetting
+        it). False when the database failed."""
         key, now = self._keys.key_for(user_id), self._clock()
+        chat_ref = (
+            self._keys.address_cipher().encrypt(chat_id)
+            if subscribed and chat_id is not None
+            else None
+        )
 
-        async def work(session: AsyncSession) -> None:
+        async def work(session: AsyncSession) -> bool:
             insert = dialect_insert(session.get_bind().dialect.name, Subscription)
             await session.execute(
                 insert.values(
-                    user_key=key, subscribed=subscribed, updated_at=now
+                    user_key=key, subscribed=subscribed, updated_at=now, chat_ref=chat_ref
                 ).on_conflict_do_update(
                     index_elements=[Subscription.user_key],
                     set_={
                         "subscribed": insert.excluded.subscribed,
                         "updated_at": insert.excluded.updated_at,
+                        "chat_ref": insert.excluded.chat_ref,
                     },
                 )
             )
+            return True
 
-        await self._guarded("set_subscribed", work, None)
+        return await self._guarded("set_subscribed", work, False)
 
     async def is_subscribed(self, *, user_id: int) -> bool:
         key = self._keys.key_for(user_id)

@@ -24,6 +24,14 @@ from bot.storage.models import Feedback, MessageEvent, UnansweredQuestion, utc_n
 SIMILARITY_THRESHOLD = 0.5
 """Character n-gram cosine at which two unanswered questions count as the same question."""
 EXAMPLES_PER_GROUP = 3
+INTENT_LABELS = {
+    "faq": "dijawab dari FAQ",
+    "fallback": "belum terjawab",
+    "emergency": "darurat",
+    "stats": "statistik",
+    "smalltalk": "sapaan",
+}
+"""How staff read each intent, in every form of the report."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ or on storage, not on content, so they are handled here.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,19 +15,19 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.content.telegram_html import escape
-from bot.engine.reply import Button, ChartRequest, Intent, Reply
+from bot.engine.reply import Button, Intent, Reply
+from bot.stats.charts import chart_request_from_action
 from bot.telegram import hooks
 from bot.telegram.botdata import engine_of
 from bot.telegram.conversation import respond
 from bot.telegram.keyboards import without_actions
+from bot.telegram.statistics import draw_chart, send_chart_photo
 from bot.telegram.texts import message_html, toast
-from bot.telegram.trail import remember, take_all
+from bot.telegram.trail import take_all
 
 logger = logging.getLogger(__name__)
 
 AdapterAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[None]]
-CHART_KINDS = frozenset({"overview", "year", "region"})
 CONFIRM_DELETE_LABEL = "🗑️ Ya, hapus data saya"
 CANCEL_LABEL = "Batal"
 
@@ -60,37 +59,25 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, action: s
 
 
 async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
-    """`chart:<kind>:<key>`: draw the chart in a worker thread and send it as a photo."""
+    """`chart:<kind>:<key>` ("Lihat grafik"): draw the chart off the event loop, send the photo."""
     query, chat = update.callback_query, update.effective_chat
-    engine = engine_of(context)
-    kind, _, key = action.removeprefix("chart:").partition(":")
-    if query is None or chat is None or kind not in CHART_KINDS:
+    request = chart_request_from_action(action)
+    if query is None or chat is None or request is None:
         if query is not None:
             await answer_stale(query, context)
         return
-    charts = hooks.load_chart_renderer()
-    unavailable = toast(engine, engine.knowledge.content.messages.feature_unavailable)
-    if charts is None:
-        await query.answer(unavailable)
-        return
-    render, title = charts
-    content, request = engine.knowledge.content, ChartRequest(kind, key)
+    engine = engine_of(context)
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     try:
-        png = await asyncio.to_thread(render, content, request)
-        caption = title(content, request) if title else None
+        chart = await draw_chart(engine.knowledge.content, request)
     except ValueError:  # a year or region no longer in the content
         await answer_stale(query, context)
         return
-    except Exception:
-        logger.exception("Drawing a %s chart failed", kind)
-        await query.answer(unavailable)
+    if chart is None:
+        await query.answer(toast(engine, engine.knowledge.content.messages.feature_unavailable))
         return
     await query.answer()
-    sent = await context.bot.send_photo(
-        chat.id, photo=png, caption=escape(caption) if caption else None,
-        parse_mode=ParseMode.HTML)
-    await remember(context, [sent])
+    await send_chart_photo(context, chat.id, chart)
 
 
 async def erase_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE,

@@ -22,9 +22,9 @@ from telegram.request import HTTPXRequest
 
 from bot.engine.engine import Engine
 from bot.settings import Settings
-from bot.telegram import handlers
+from bot.telegram import handlers, staff
 from bot.telegram.botdata import ENGINE_KEY, OPEN_STORAGE_KEY, SETTINGS_KEY
-from bot.telegram.commands import ENGINE_COMMANDS
+from bot.telegram.commands import ENGINE_COMMANDS, RELOAD, REPORT
 from bot.telegram.groups import ADDRESSED_TO_BOT
 from bot.telegram.lifecycle import post_init, post_shutdown
 from bot.telegram.requests import RetryingRequest, RetryPolicy
@@ -96,6 +96,11 @@ def add_handlers(application: Application) -> None:
                                            handlers.engine_command, filters=message))
     application.add_handler(CommandHandler("hapusdata", handlers.delete_data_command,
                                            filters=message))
+    # Staff commands only in private chats (a report in a group would be read by everyone);
+    # their callbacks refuse anyone not in BOT_ADMIN_IDS.
+    private = message & filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler(RELOAD.name, staff.reload_content, filters=private))
+    application.add_handler(CommandHandler(REPORT.name, staff.weekly_report, filters=private))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & message,
                                            handlers.unknown_command))
 

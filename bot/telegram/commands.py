@@ -12,8 +12,9 @@ class CommandSpec:
     name: str
     description: str
     """Shown in Telegram's command menu (Indonesian, at most 256 characters)."""
-    action: str
-    """The engine action the command opens (adapter actions such as `deldata` included)."""
+    action: str = ""
+    """The engine action the command opens (adapter actions such as `deldata` included); empty
+    for staff commands, which have a callback of their own."""
 
 
 START = CommandSpec("start", "Mulai dan tampilkan menu utama", "start")
@@ -33,11 +34,20 @@ ENGINE_COMMANDS = (
 
 ALL_COMMANDS = (START, *ENGINE_COMMANDS, DELETE_DATA)
 ACTION_BY_COMMAND = {spec.name: spec.action for spec in ENGINE_COMMANDS}
+RELOAD = CommandSpec("reload", "Muat ulang konten sekarang (khusus petugas)")
+REPORT = CommandSpec("laporan", "Ringkasan penggunaan 7 hari terakhir (khusus petugas)")
+STAFF_COMMANDS = (RELOAD, REPORT)
+"""Only for BOT_ADMIN_IDS: never in the public menu, shown in each admin's own chat."""
 
 
 def bot_commands() -> list[BotCommand]:
     """The list for setMyCommands, in menu order."""
     return [BotCommand(spec.name, spec.description) for spec in ALL_COMMANDS]
+
+
+def staff_bot_commands() -> list[BotCommand]:
+    """An admin's menu: everyone's commands, then the staff ones."""
+    return [*bot_commands(), *(BotCommand(spec.name, spec.description) for spec in STAFF_COMMANDS)]
 
 
 def command_name(text: str | None) -> str:

@@ -19,6 +19,7 @@ from bot.telegram.groups import without_mention
 from bot.telegram.hooks import storable_text
 from bot.telegram.inline import CACHE_SECONDS, inline_results
 from bot.telegram.keyboards import decode_callback_data, is_browse_action, is_browse_list
+from bot.telegram.statistics import respond_with_chart
 from bot.telegram.texts import message_html, toast, with_menu
 from bot.telegram.trail import remember
 
@@ -31,7 +32,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = action_for_payload(context.args[0]) if context.args else None
     reply = engine.reply_to_action(action) if action else None
     if action is not None and reply is not None:
-        await respond(update, context, reply, record=True)
+        await respond_with_chart(update, context, reply, record=True)
         return
     welcome = engine.reply_to_action("start") or engine.reply_to_action("menu")
     if welcome is not None:
@@ -44,7 +45,7 @@ async def engine_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     action = ACTION_BY_COMMAND.get(command_name(message.text if message else None), "menu")
     reply = engine_of(context).reply_to_action(action)
     if reply is not None:
-        await respond(update, context, reply, record=True)
+        await respond_with_chart(update, context, reply, record=True)
 
 
 async def delete_data_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -117,8 +118,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message
     in_place = (is_browse_action(action) and isinstance(message, Message)
                 and is_browse_list(message.reply_markup))
-    await respond(update, context, reply, record=True,
-                  replace=message.message_id if in_place and message else None)
+    await respond_with_chart(update, context, reply, record=True,
+                             replace=message.message_id if in_place and message else None)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

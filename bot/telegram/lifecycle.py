@@ -1,4 +1,4 @@
-"""Start-up and shut-down of what the bot needs besides Telegram: content and storage.
+"""Start-up and shut-down of what the bot needs besides Telegram: content, its watcher, storage.
 
 Storage failing to open must not stop the bot from answering: it then runs without recording
 (and says so in the log), because a person in danger needs the reply, not the statistics.
@@ -23,6 +23,8 @@ from bot.telegram.botdata import (
     STORAGE_KEY,
 )
 from bot.telegram.commands import bot_commands
+from bot.telegram.content_watch import start_content_watch, stop_content_watch
+from bot.telegram.staff import publish_staff_commands
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +33,12 @@ FIRST_PURGE_AFTER = timedelta(minutes=1)
 
 
 async def post_init(application: Application) -> None:
-    """Load content into the engine, open storage, schedule retention, publish the commands."""
+    """Load content into the engine and watch it, open storage, schedule retention, publish the
+    commands (the staff ones only to each admin)."""
     settings: Settings = application.bot_data[SETTINGS_KEY]
     if ENGINE_KEY not in application.bot_data:
         application.bot_data[ENGINE_KEY] = await asyncio.to_thread(load_engine, settings)
+    start_content_watch(application)
     if application.bot_data.get(OPEN_STORAGE_KEY, True) and (
         INTERACTION_RECORDER_KEY not in application.bot_data
     ):
@@ -44,6 +48,7 @@ async def post_init(application: Application) -> None:
     except TelegramError as error:
         # The commands still work when typed; only Telegram's menu of them would be stale.
         logger.warning("Could not publish the command menu: %s", type(error).__name__)
+    await publish_staff_commands(application.bot, settings.bot_admin_ids)
 
 
 async def _open_storage(application: Application, settings: Settings) -> None:
@@ -73,6 +78,7 @@ async def purge_expired_data(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
+    await stop_content_watch(application)
     storage = application.bot_data.pop(STORAGE_KEY, None)
     application.bot_data.pop(INTERACTION_RECORDER_KEY, None)
     if storage is not None:

@@ -89,6 +89,8 @@ class FakeBotApi:
         self.calls: list[RecordedCall] = []
         self.delays: dict[str, float] = {}
         self.webhook: dict[str, Any] = {}
+        self.blocked_chats: set[int] = set()
+        """Chats whose user blocked the bot: sends there get Telegram's 403."""
         self.bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "TPPO Kaltim",
                          "username": BOT_USERNAME, "can_join_groups": True,
                          "can_read_all_group_messages": False, "supports_inline_queries": True}
@@ -199,6 +201,8 @@ class FakeBotApi:
         return self.bot_user
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        if int(params.get("chat_id", 0)) in self.blocked_chats:
+            raise TelegramError(HTTPStatus.FORBIDDEN, "Forbidden: bot was blocked by the user")
         _check_text(params.get("text", ""), params, MAX_MESSAGE_LENGTH)
         return self._new_message(params, text=params["text"])
 

@@ -43,10 +43,10 @@ def stale(engine: Engine) -> str:
 async def test_a_menu_button_opens_its_page_as_a_new_message(bot: RunningBot,
                                                              engine: Engine) -> None:
     menu = await sent_for(bot, "/menu")
-    calls = await press(bot, "v1|stats", on=menu)
+    calls = await press(bot, "v1|channels", on=menu)
     assert methods(calls) == ["answerCallbackQuery", "sendMessage"]
     assert "text" not in calls[0].params
-    assert calls[1].params["text"] == engine.reply_to_action("stats").html
+    assert calls[1].params["text"] == engine.reply_to_action("channels").html
 
 
 async def test_faq_topics_are_paged_in_place(bot: RunningBot, engine: Engine) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.engine.engine import Engine
 from bot.telegram.commands import ALL_COMMANDS
+from bot.telegram.statistics import without_chart_buttons
 from tests.fake_bot_api.updates import GROUP_CHAT_ID, PRIVATE_USER_ID
 from tests.telegram.conftest import FakeRecorder, RunningBot, buttons
 
@@ -45,6 +48,8 @@ async def test_each_command_shows_its_engine_page(bot: RunningBot, engine: Engin
     calls = await bot.exchange(bot.api.updates.text(command))
     expected = engine.reply_to_action(action)
     assert expected is not None
+    if action == "stats":  # the chart went out first as a photo, so its button is not repeated
+        expected = replace(expected, buttons=without_chart_buttons(expected.buttons))
     [sent] = [c for c in calls if c.method == "sendMessage"]
     assert sent.params["text"] == expected.html
     assert sent.params["parse_mode"] == "HTML"

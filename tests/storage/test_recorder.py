@@ -17,6 +17,7 @@ from bot.storage.database import create_session_factory, upgrade_database
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import USER_TABLES, Feedback
 from bot.storage.recorder import DELETE_FAILED, InteractionRecorder, ScoreBand, score_band
+from bot.storage.tips import claim_delivery
 from tests.storage.conftest import FakeClock, TestDatabase
 from tests.storage.samples import (
     all_rows,
@@ -226,17 +227,19 @@ async def test_delete_user_data_removes_every_row_of_that_user_only(
         await recorder.record_reply(user_id=user, text="kafala itu apa", reply=fallback_reply())
         await recorder.record_feedback(user_id=user, faq_id="pengertian", helpful=True)
         await recorder.remember_sent_messages(user_id=user, message_ids=[1, 2])
-        await recorder.set_subscribed(user_id=user, subscribed=True)
+        await recorder.set_subscribed(user_id=user, subscribed=True, chat_id=user)
         await recorder.record_job_offer_check(user_id=user, level="high")
+        await claim_delivery(session_factory, user_key=keys.key_for(user), round_key="2026-W49",
+                             tip_id="cek-izin-agen")
     before = await all_rows(session_factory)
     assert all(before[model.__tablename__] for model in USER_TABLES)  # every table has rows
-    assert sum(len(rows) for rows in before.values()) == 16
+    assert sum(len(rows) for rows in before.values()) == 18
 
     deleted = await recorder.delete_user_data(user_id=USER)
 
     after = await all_rows(session_factory)
-    assert deleted == 8
-    assert sum(len(rows) for rows in after.values()) == 8
+    assert deleted == 9
+    assert sum(len(rows) for rows in after.values()) == 9
     assert keys.key_for(USER) not in all_values(after)
     assert keys.key_for(OTHER_USER) in all_values(after)
     assert await recorder.delete_user_data(user_id=USER) == 0

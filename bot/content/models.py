@@ -100,6 +100,8 @@ class Lexicon(ContentModel):
 
     sumber: Text | None = None
     kata: dict[str, str]
+    frasa: dict[str, str] = Field(default_factory=dict)
+    """Several words read as one term ("perdagangan orang" -> "tppo", Banjar "kaya apa")."""
 
 
 class EmergencyMessage(ContentModel):

@@ -29,12 +29,14 @@ class Knowledge:
 
     @classmethod
     def build(cls, content: ContentBundle) -> Knowledge:
-        slang = content.lexicon.kata
-        plain = Normaliser(slang)
+        slang, phrases = content.lexicon.kata, content.lexicon.frasa
+        plain = Normaliser(slang, phrases=phrases)
         frequencies: Counter[str] = Counter()
         for text in _domain_texts(content):
             frequencies.update(plain.normalise(text).tokens)
-        normaliser = Normaliser(slang, SpellingCorrector(frequencies, dict(frequencies)))
+        normaliser = Normaliser(
+            slang, SpellingCorrector(frequencies, dict(frequencies)), phrases=phrases
+        )
         place_words = {
             token
             for region in content.stats.regions

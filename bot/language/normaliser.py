@@ -37,9 +37,16 @@ def _fold(text: str) -> str:
 
 
 class Normaliser:
-    def __init__(self, slang: Mapping[str, str], corrector: SpellingCorrector | None = None):
+    def __init__(self, slang: Mapping[str, str], corrector: SpellingCorrector | None = None,
+                 phrases: Mapping[str, str] | None = None):
         self._slang = {key.lower(): value.lower().split() for key, value in slang.items()}
         self._corrector = corrector
+        # Longest first, so "tindak pidana perdagangan orang" wins over "perdagangan orang".
+        self._phrases = sorted(
+            ((tuple(key.lower().split()), tuple(value.lower().split()))
+             for key, value in (phrases or {}).items() if key.split()),
+            key=lambda item: -len(item[0]),
+        )
 
     def normalise(self, text: str) -> NormalisedText:
         folded = _fold(text[:MAX_INPUT_CHARS])
@@ -53,7 +60,23 @@ class Normaliser:
                 continue
             for token in self._expand(raw):
                 tokens.append(self._corrector.correct(token) if self._corrector else token)
-        return NormalisedText(tuple(tokens))
+        return NormalisedText(self._join_phrases(tokens))
+
+    def _join_phrases(self, tokens: list[str]) -> tuple[str, ...]:
+        if not self._phrases:
+            return tuple(tokens)
+        joined: list[str] = []
+        position = 0
+        while position < len(tokens):
+            for phrase, replacement in self._phrases:
+                if tuple(tokens[position : position + len(phrase)]) == phrase:
+                    joined.extend(replacement)
+                    position += len(phrase)
+                    break
+            else:
+                joined.append(tokens[position])
+                position += 1
+        return tuple(joined)
 
     def _expand(self, token: str) -> list[str]:
         if token in self._slang:

@@ -94,8 +94,11 @@ class BroadcastResult:
 
 
 class TipBroadcaster:
+    """Few sends in flight (`concurrency`): after a 429 pause they are released together, and
+    that burst plus the pace must stay under Telegram's limit."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: ChatAddressCipher, *,
-                 rate: float = DEFAULT_RATE, concurrency: int = 8) -> None:
+                 rate: float = DEFAULT_RATE, concurrency: int = 4) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._rate = rate

@@ -19,6 +19,7 @@ from bot.engine.reply import Button, Intent, Reply
 from bot.stats.charts import chart_request_from_action
 from bot.telegram import hooks
 from bot.telegram.botdata import engine_of
+from bot.telegram.broadcast import CONFIRM_ACTION, confirm_send
 from bot.telegram.conversation import respond
 from bot.telegram.keyboards import without_actions
 from bot.telegram.statistics import draw_chart, send_chart_photo
@@ -150,6 +151,7 @@ ADAPTER_ACTIONS: dict[str, AdapterAction] = {
     "erase": erase_conversation,
     "deldata": confirm_delete_data,
     "deldata-yes": delete_data,
+    CONFIRM_ACTION: confirm_send,
 }
 """Keyed by the action's name, the part before the first ':'."""
 WITH_ARGUMENTS = frozenset({"fb", "chart"})

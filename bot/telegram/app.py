@@ -22,9 +22,16 @@ from telegram.request import HTTPXRequest
 
 from bot.engine.engine import Engine
 from bot.settings import Settings
-from bot.telegram import handlers, staff
+from bot.telegram import broadcast, handlers, staff
 from bot.telegram.botdata import ENGINE_KEY, OPEN_STORAGE_KEY, SETTINGS_KEY
-from bot.telegram.commands import ENGINE_COMMANDS, RELOAD, REPORT
+from bot.telegram.commands import (
+    ENGINE_COMMANDS,
+    RELOAD,
+    REPORT,
+    SEND_TIPS,
+    SUBSCRIBE,
+    UNSUBSCRIBE,
+)
 from bot.telegram.groups import ADDRESSED_TO_BOT
 from bot.telegram.lifecycle import post_init, post_shutdown
 from bot.telegram.requests import RetryingRequest, RetryPolicy
@@ -101,6 +108,11 @@ def add_handlers(application: Application) -> None:
     private = message & filters.ChatType.PRIVATE
     application.add_handler(CommandHandler(RELOAD.name, staff.reload_content, filters=private))
     application.add_handler(CommandHandler(REPORT.name, staff.weekly_report, filters=private))
+    application.add_handler(CommandHandler(SEND_TIPS.name, broadcast.preview_tips,
+                                           filters=private))
+    application.add_handler(CommandHandler(SUBSCRIBE.name, broadcast.subscribe, filters=message))
+    application.add_handler(CommandHandler(UNSUBSCRIBE.name, broadcast.unsubscribe,
+                                           filters=message))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & message,
                                            handlers.unknown_command))
 

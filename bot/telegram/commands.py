@@ -32,11 +32,14 @@ ENGINE_COMMANDS = (
 )
 """Commands answered by the engine's `reply_to_action` alone."""
 
-ALL_COMMANDS = (START, *ENGINE_COMMANDS, DELETE_DATA)
+SUBSCRIBE = CommandSpec("langganan", "Terima satu tip pencegahan TPPO setiap minggu")
+UNSUBSCRIBE = CommandSpec("berhenti", "Berhenti menerima tips mingguan")
+ALL_COMMANDS = (START, *ENGINE_COMMANDS, SUBSCRIBE, UNSUBSCRIBE, DELETE_DATA)
 ACTION_BY_COMMAND = {spec.name: spec.action for spec in ENGINE_COMMANDS}
 RELOAD = CommandSpec("reload", "Muat ulang konten sekarang (khusus petugas)")
 REPORT = CommandSpec("laporan", "Ringkasan penggunaan 7 hari terakhir (khusus petugas)")
-STAFF_COMMANDS = (RELOAD, REPORT)
+SEND_TIPS = CommandSpec("kirimtips", "Pratinjau lalu kirim tips minggu ini (khusus petugas)")
+STAFF_COMMANDS = (RELOAD, REPORT, SEND_TIPS)
 """Only for BOT_ADMIN_IDS: never in the public menu, shown in each admin's own chat."""
 
 

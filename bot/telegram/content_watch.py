@@ -33,25 +33,31 @@ STOP_TIMEOUT_SECONDS = 10.0
 class AdminNotifier:
     """Sends a rejected change's problems to every admin, once for each set of problems.
 
-    The same problems are not sent again (SIGHUP on a file the watcher already rejected), but
-    they are after a good version went live in between.
+    The same problems are not sent again (SIGHUP on files the watcher or an admin's /reload
+    already rejected), but they are after a good version went live in between.
     """
 
     def __init__(self, bot: Bot, admin_ids: Collection[int]) -> None:
         self._bot = bot
         self._admin_ids = sorted(admin_ids)
-        self._last_sent: str | None = None
+        self._last_rejection: str | None = None
+
+    def note(self, result: LoadResult) -> str | None:
+        """Remember a reload's outcome; the problems when they are news to the admins."""
+        if result.bundle is not None:
+            self._last_rejection = None
+            return None
+        text = format_problems_for_admin(result)
+        if text == self._last_rejection:
+            return None
+        self._last_rejection = text
+        return text
 
     async def tell_if_rejected(self, result: LoadResult) -> None:
-        if result.bundle is not None:
-            self._last_sent = None
-            return
-        text = format_problems_for_admin(result)
-        if text == self._last_sent:
-            return
-        self._last_sent = text
-        for admin_id in self._admin_ids:
-            await self._send(admin_id, text)
+        text = self.note(result)
+        if text is not None:
+            for admin_id in self._admin_ids:
+                await self._send(admin_id, text)
 
     async def _send(self, admin_id: int, text: str) -> None:
         try:
@@ -100,9 +106,10 @@ async def stop_content_watch(application: Application) -> None:
         logger.warning("The content watcher did not stop in time and was cancelled")
 
 
-def reloader_of(context: ContextTypes.DEFAULT_TYPE) -> ContentReloader | None:
+def content_watch_of(context: ContextTypes.DEFAULT_TYPE) -> ContentWatch | None:
+    """None only while the bot is starting or stopping."""
     watch: ContentWatch | None = context.bot_data.get(CONTENT_WATCH_KEY)
-    return watch.reloader if watch is not None else None
+    return watch
 
 
 def reload_on_sighup(application: Application) -> bool:

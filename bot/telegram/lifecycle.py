@@ -22,6 +22,7 @@ from bot.telegram.botdata import (
     SETTINGS_KEY,
     STORAGE_KEY,
 )
+from bot.telegram.broadcast import schedule_weekly_tips, stop_broadcast
 from bot.telegram.commands import bot_commands
 from bot.telegram.content_watch import start_content_watch, stop_content_watch
 from bot.telegram.staff import publish_staff_commands
@@ -61,6 +62,7 @@ async def _open_storage(application: Application, settings: Settings) -> None:
         return
     application.bot_data[STORAGE_KEY] = storage
     application.bot_data[INTERACTION_RECORDER_KEY] = storage.recorder
+    schedule_weekly_tips(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             purge_expired_data, interval=PURGE_INTERVAL, first=FIRST_PURGE_AFTER,
@@ -79,6 +81,7 @@ async def purge_expired_data(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def post_shutdown(application: Application) -> None:
     await stop_content_watch(application)
+    await stop_broadcast(application)
     storage = application.bot_data.pop(STORAGE_KEY, None)
     application.bot_data.pop(INTERACTION_RECORDER_KEY, None)
     if storage is not None:

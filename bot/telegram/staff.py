@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.storage.report import usage_report
 from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY, engine_of
 from bot.telegram.commands import staff_bot_commands
-from bot.telegram.content_watch import reloader_of
+from bot.telegram.content_watch import content_watch_of
 from bot.telegram.conversation import respond
 from bot.telegram.staff_report import report_html
 from bot.telegram.texts import message_html
@@ -41,11 +41,12 @@ async def reload_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not is_staff(update, context):
         await _say(update, context, engine_of(context).knowledge.content.messages.staff_only)
         return
-    reloader = reloader_of(context)
-    if reloader is None:  # only while starting or stopping
+    watch = content_watch_of(context)
+    if watch is None:
         await _say(update, context, engine_of(context).knowledge.content.messages.error)
         return
-    result = await reloader.reload()
+    result = await watch.reloader.reload()
+    watch.admins.note(result)  # told here, so a SIGHUP on the same files does not repeat it
     await respond(update, context, Reply(Intent.SMALLTALK, format_problems_for_admin(result)))
 
 

@@ -9,6 +9,7 @@ When a chart cannot be drawn the text still goes out: the numbers matter, the pi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 
@@ -89,7 +90,8 @@ async def respond_with_chart(update: Update, context: ContextTypes.DEFAULT_TYPE,
 async def _chart_sent(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                       request: ChartRequest) -> bool:
     content = engine_of(context).knowledge.content
-    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    with contextlib.suppress(TelegramError):  # only the "sending a photo…" hint
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     try:
         chart = await draw_chart(content, request)
     except ValueError:  # content reloaded between the reply and the drawing

@@ -11,16 +11,21 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from telegram import Bot
 
-from bot.content.reloader import ContentReloader
+from bot.content.bundle import ContentBundle
+from bot.content.loader import LoadResult
+from bot.content.problems import ContentProblem
+from bot.content.reloader import ContentReloader, format_problems_for_admin
 from bot.engine.engine import Engine
 from bot.telegram import staff
 from bot.telegram.app import build_application
 from bot.telegram.botdata import CONTENT_WATCH_KEY, ENGINE_KEY
 from bot.telegram.commands import STAFF_COMMANDS
+from bot.telegram.content_watch import AdminNotifier
 from bot.telegram.runner import receiver_for
 from bot.telegram.texts import message_html
 from tests.conftest import CONTENT_DIR
@@ -173,6 +178,16 @@ async def test_the_watcher_tells_every_admin_once_about_a_broken_change(
         assert private not in caplog.text
 
 
+def test_admins_hear_of_the_same_problems_once_until_a_good_version_went_live(
+        content: ContentBundle) -> None:
+    notifier = AdminNotifier(cast(Bot, None), [ADMIN_ID])
+    broken = LoadResult(None, [ContentProblem(FAQ, 31, "whatsapp tanpa tanda kutip")])
+    assert notifier.note(broken) == format_problems_for_admin(broken)
+    assert notifier.note(broken) is None
+    assert notifier.note(LoadResult(content, [])) is None
+    assert notifier.note(broken) is not None
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")
 async def test_sighup_reloads_the_running_process(api: FakeBotApi,
                                                   content_copy: ContentCopy) -> None:
@@ -186,8 +201,11 @@ async def test_sighup_reloads_the_running_process(api: FakeBotApi,
 
     async def log_line(text: str) -> None:
         async with asyncio.timeout(30):
-            while text not in (await process.stderr.readline()).decode():  # type: ignore[union-attr]
-                pass
+            while True:
+                line = await process.stderr.readline()  # type: ignore[union-attr]
+                assert line, f"the bot exited before logging {text!r}"
+                if text in line.decode():
+                    return
 
     try:
         await log_line("SIGHUP reloads the content")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from telegram.ext import Application
 
 from bot.engine.engine import Engine
-from bot.prevention.tips_broadcast import TELEGRAM_BROADCAST_LIMIT, TipBroadcaster
+from bot.prevention.tips_broadcast import TELEGRAM_BROADCAST_LIMIT
 from bot.settings import Settings
 from bot.storage.models import Subscription, TipDelivery
 from bot.telegram.app import build_application
@@ -22,21 +22,17 @@ from bot.telegram.botdata import STORAGE_KEY
 from bot.telegram.broadcast import BROADCASTER_KEY, run_round
 from bot.telegram.runner import receiver_for
 from tests.fake_bot_api import FakeBotApi
-from tests.telegram.conftest import FAST_RETRY, make_settings, running
+from tests.fake_bot_api.updates import GROUP_CHAT_ID, PRIVATE_USER_ID
+from tests.telegram.conftest import FAST_RETRY, RunningBot, make_settings, running
 
 FIRST_USER = 700_000
+ADMIN = 4_240_001
 
 
 @asynccontextmanager
-async def started(settings: Settings, engine: Engine,
-                  rate: float | None = None) -> AsyncIterator[Application]:
-    """A running bot; `rate` overrides the pace (settings refuse more than Telegram allows)."""
+async def started(settings: Settings, engine: Engine) -> AsyncIterator[Application]:
     application = build_application(settings, engine=engine, retry=FAST_RETRY)
     async with running(application, receiver_for(application, settings)):
-        if rate is not None:
-            storage = application.bot_data[STORAGE_KEY]
-            application.bot_data[BROADCASTER_KEY] = TipBroadcaster(
-                storage.session_factory, storage.keys.address_cipher(), rate=rate)
         yield application
 
 
@@ -64,16 +60,13 @@ async def _rows(application: Application, model: Any) -> list[Any]:
 
 @pytest.mark.slow
 async def test_two_thousand_subscribers_restart_midway(api: FakeBotApi, engine: Engine) -> None:
-    # Our pacer is set above Telegram's limit here, so PTB's AIORateLimiter (30/s overall) is the
-    # binding limit; our own 25/s pace is checked on its own below.
-    rate = 100.0
     settings = make_settings(api)
     users = range(FIRST_USER, FIRST_USER + 2000)
     blocked = {u for u in users if u % 50 == 0}
     api.blocked_chats |= blocked
     api.fail_fraction(0.01, seed=7, methods={"sendMessage"})
 
-    async with started(settings, engine, rate) as application:
+    async with started(settings, engine) as application:
         await _subscribe(application, users)
         round_task = asyncio.create_task(run_round(application))
         await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 900, timeout=60)
@@ -81,7 +74,7 @@ async def test_two_thousand_subscribers_restart_midway(api: FakeBotApi, engine: 
         first = await asyncio.wait_for(round_task, 30)
     assert first is not None and 0 < first.sent < len(users) - len(blocked)
 
-    async with started(settings, engine, rate) as application:  # a new process, same database
+    async with started(settings, engine) as application:  # a new process, same database
         second = await run_round(application)
         subscriptions = await _rows(application, Subscription)
         deliveries = await _rows(application, TipDelivery)
@@ -118,3 +111,45 @@ async def test_a_round_is_never_sent_twice(api: FakeBotApi, engine: Engine) -> N
         again = await run_round(application)
     assert again is not None and again.sent == 0
     assert all(len(api.sent_to(u)) == 1 for u in range(FIRST_USER, FIRST_USER + 5))
+
+
+async def test_subscribe_and_unsubscribe_commands(bot: RunningBot, engine: Engine) -> None:
+    texts = engine.knowledge.content.tips
+    calls = await bot.exchange(bot.api.updates.text("/langganan"))
+    assert texts.subscribed.split(".")[0] in calls[-1].params["text"]
+    rows = await _rows(bot.application, Subscription)
+    assert len(rows) == 1 and rows[0].subscribed and rows[0].chat_ref
+    assert str(PRIVATE_USER_ID) not in rows[0].chat_ref
+
+    calls = await bot.exchange(bot.api.updates.text("/berhenti"))
+    assert texts.unsubscribed.split(".")[0] in calls[-1].params["text"]
+    rows = await _rows(bot.application, Subscription)
+    assert not rows[0].subscribed and rows[0].chat_ref is None
+
+
+async def test_subscribing_needs_a_private_chat(bot: RunningBot, engine: Engine) -> None:
+    calls = await bot.exchange(bot.api.updates.text("/langganan", chat_id=GROUP_CHAT_ID))
+    assert engine.knowledge.content.tips.private_only.split(".")[0] in calls[-1].params["text"]
+    assert await _rows(bot.application, Subscription) == []
+
+
+async def test_kirimtips_is_for_staff_only(bot: RunningBot, engine: Engine) -> None:
+    await bot.exchange(bot.api.updates.text("/langganan"))
+    calls = await bot.exchange(bot.api.updates.text("/kirimtips"))
+    assert calls[-1].params["text"] == engine.knowledge.content.messages.staff_only.strip()
+    assert await _rows(bot.application, TipDelivery) == []
+
+
+async def test_staff_preview_then_send(api: FakeBotApi, engine: Engine) -> None:
+    settings = make_settings(api, bot_admin_ids=frozenset({ADMIN}))
+    async with started(settings, engine) as application:
+        await _subscribe(application, range(FIRST_USER, FIRST_USER + 3))
+        bot = RunningBot(application, api, receiver_for(application, settings))
+        preview = [c for c in await bot.exchange(api.updates.text("/kirimtips", chat_id=ADMIN))
+                   if c.method == "sendMessage"][-1]
+        assert "Akan menerima tip sekarang: 3" in preview.params["text"]
+        assert all(len(api.sent_to(u)) == 0 for u in range(FIRST_USER, FIRST_USER + 3))
+        await bot.exchange(api.updates.callback("v1|tips-send", message=preview.result,
+                                                user_id=ADMIN))
+        assert all(len(api.sent_to(u)) == 1 for u in range(FIRST_USER, FIRST_USER + 3))
+        assert "3 terkirim" in api.sent_to(ADMIN)[-1].params["text"]

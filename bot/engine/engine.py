@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
-from bot.language.smalltalk import SmalltalkKind, classify_smalltalk
+from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
 from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 from bot.prevention.job_offer_check import CANCEL_ACTION
 from bot.prevention.offer_detection import mentions_job_offer
 from bot.stats.charts import chart_for
 from bot.stats.query import StatsQuery
+
+ABOUT_FAQ_ID = "tentang-bot"
+"""The entry that answers questions about the bot itself (also /tentang)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Engine:
                 SmalltalkKind.FAREWELL: messages.farewell,
             }
             return builder.smalltalk(text_by_kind[smalltalk])
+        if asks_about_the_bot(normalised) and ABOUT_FAQ_ID in knowledge.content.faqs_by_id:
+            return builder.faq(knowledge.content.faqs_by_id[ABOUT_FAQ_ID])
         result = knowledge.matcher.match(normalised)
         policy = self.policy
         candidates = result.candidates
@@ -125,7 +130,7 @@ class Engine:
         return factory() if factory else None
 
     def _about(self) -> Reply:
-        entry = self._knowledge.content.faqs_by_id.get("tentang-bot")
+        entry = self._knowledge.content.faqs_by_id.get(ABOUT_FAQ_ID)
         if entry is None:
             return self._builder.text_page(self._knowledge.content.messages.help)
         return self._builder.faq(entry)

@@ -28,7 +28,8 @@ _WORDS: dict[SmalltalkKind, frozenset[str]] = {
     SmalltalkKind.FAREWELL: frozenset("dadah bye dah sampai jumpa daa".split()),
 }
 _FILLERS = frozenset(
-    "wr wb warahmatullahi wabarakatuh banyak semua yaa ya you apa atas pian anda".split()
+    "wr wb warahmatullahi wabarakatuh banyak semua yaa ya you apa atas pian anda bot "
+    "chatbot".split()
 )
 MAX_SMALLTALK_TOKENS = 8
 
@@ -49,3 +50,18 @@ def classify_smalltalk(normalised: NormalisedText) -> SmalltalkKind | None:
         if kind in found:
             return kind
     return None
+
+
+_BOT_WORDS = frozenset("kamu anda bot chatbot robot kau ikam".split())
+_ABOUT_BOT_WORDS = _BOT_WORDS | frozenset(
+    "siapa apa ini itu sih ya nih beneran asli manusia orang bisa bantu ngapain saja aja "
+    "dibuat bikin punya siapakah apakah".split()
+)
+
+
+def asks_about_the_bot(normalised: NormalisedText) -> bool:
+    """'kamu siapa', 'ini bot apa', 'kamu robot ya?': short questions about the bot itself."""
+    tokens = set(normalised.tokens)
+    return (bool(tokens & _BOT_WORDS) and bool(tokens & {"siapa", "apa", "siapakah", "apakah",
+                                                          "ngapain", "robot", "manusia"})
+            and tokens <= _ABOUT_BOT_WORDS and len(normalised.tokens) <= MAX_SMALLTALK_TOKENS)

@@ -102,3 +102,10 @@ def test_faq_reply_offers_related_feedback_and_channels(engine: Engine) -> None:
 def test_user_text_is_never_echoed_as_markup(engine: Engine) -> None:
     for text in ["<b>halo</b>", "a & b < c", "<a href='x'>klik</a> tppo apa"]:
         assert html_problems(engine.reply_to(text).html) == []
+
+
+@pytest.mark.parametrize("text", ["kamu siapa", "ini bot apa sih", "kamu robot ya?",
+                                  "anda manusia atau bot?"])
+def test_questions_about_the_bot_itself(engine: Engine, text: str) -> None:
+    reply = engine.reply_to(text)
+    assert (reply.intent, reply.faq_id) == (Intent.FAQ, "tentang-bot")

@@ -10,6 +10,7 @@ from bot.content.bundle import ContentBundle
 from bot.content.loader import load_content
 from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge
+from tests.content_copy import ContentCopy, copy_content
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -31,3 +32,9 @@ def knowledge(content: ContentBundle) -> Knowledge:
 @pytest.fixture(scope="session")
 def engine(knowledge: Knowledge) -> Engine:
     return Engine(knowledge)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> ContentCopy:
+    """content/ copied into this test's own folder, to edit or break."""
+    return copy_content(CONTENT_DIR, tmp_path / "content")

@@ -13,7 +13,8 @@ from bot.cli.content_check import run_check
 from bot.content import consistency, loader
 from bot.content.loader import load_content
 from tests.conftest import CONTENT_DIR
-from tests.content.conftest import ContentCopy, run_content_check
+from tests.content.conftest import run_content_check
+from tests.content_copy import ContentCopy
 
 FAQ = "faq_id.yaml"
 STATS = "stats.yaml"

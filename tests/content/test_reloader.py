@@ -16,7 +16,7 @@ from bot.content.reloader import ContentReloader, format_problems_for_admin, ins
 from bot.content.telegram_html import MAX_MESSAGE_LENGTH, html_problems
 from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge
-from tests.content.conftest import ContentCopy
+from tests.content_copy import ContentCopy
 
 FAQ = "faq_id.yaml"
 FAQ_ID = "apa-itu-tppo"

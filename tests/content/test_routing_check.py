@@ -9,7 +9,8 @@ import re
 from bot.content.bundle import ContentBundle
 from bot.content.routing_check import check_routing, routing_self_check
 from bot.engine.reply import Intent
-from tests.content.conftest import ContentCopy, run_content_check
+from tests.content.conftest import run_content_check
+from tests.content_copy import ContentCopy
 
 
 def _with_example(bundle: ContentBundle, faq_id: str, example: str) -> ContentBundle:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -29,7 +27,7 @@ from bot.telegram.content_watch import AdminNotifier
 from bot.telegram.runner import receiver_for
 from bot.telegram.texts import message_html
 from tests.conftest import CONTENT_DIR
-from tests.content.conftest import ContentCopy
+from tests.content_copy import ContentCopy
 from tests.fake_bot_api import TOKEN, FakeBotApi
 from tests.fake_bot_api.updates import GROUP_CHAT_ID, PRIVATE_USER_ID
 from tests.telegram.conftest import FAST_RETRY, RunningBot, make_settings, running
@@ -48,15 +46,6 @@ BROKEN_EDITS = {
     "bad HTML": (r"^    answer: \|", "    answer: |\n      <blink>Penanda-rusak</blink>", FAQ_ID),
 }
 """pattern, replacement, the item whose block holds the line; each breaks exactly one line."""
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> ContentCopy:
-    folder = tmp_path / "content"
-    folder.mkdir()
-    for path in CONTENT_DIR.glob("*.yaml"):
-        shutil.copy(path, folder / path.name)
-    return ContentCopy(folder)
 
 
 @asynccontextmanager

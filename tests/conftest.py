@@ -1,20 +1,30 @@
-"""Shared fixtures: the real content files, loaded once per test session."""
+"""Shared fixtures: the real content files, loaded once per test session; a database of each
+test's own (SQLite by default, PostgreSQL when TEST_DATABASE_URL names one)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import pool, text
+from sqlalchemy.engine import make_url
 
 from bot.content.bundle import ContentBundle
 from bot.content.loader import load_content
 from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge
+from bot.storage.database import create_engine_for
 from tests.content_copy import ContentCopy, copy_content
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+_created_schemas: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +48,46 @@ def engine(knowledge: Knowledge) -> Engine:
 def content_copy(tmp_path: Path) -> ContentCopy:
     """content/ copied into this test's own folder, to edit or break."""
     return copy_content(CONTENT_DIR, tmp_path / "content")
+
+
+def postgres_test_url() -> str | None:
+    """TEST_DATABASE_URL when it names a PostgreSQL database (the suite's second pass)."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url and make_url(url).get_backend_name() == "postgresql" else None
+
+
+def isolated_database_url(data_dir: Path) -> str:
+    """A DATABASE_URL no other test uses: a new SQLite file in `data_dir`, or on PostgreSQL a
+    new schema (made the default with libpq's `options`, dropped when the session ends)."""
+    base = postgres_test_url()
+    if base is None:
+        return f"sqlite+aiosqlite:///{data_dir}/bot.sqlite3"
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    _execute(base, f'CREATE SCHEMA "{schema}"')
+    _created_schemas.append(schema)
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def _execute(url: str, *statements: str) -> None:
+    """Run SQL from sync code, even inside a running event loop (a thread with its own)."""
+
+    async def run() -> None:
+        engine = create_engine_for(url, poolclass=pool.NullPool)
+        try:
+            async with engine.begin() as connection:
+                for statement in statements:
+                    await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, run()).result()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_created_schemas() -> Iterator[None]:
+    yield
+    base = postgres_test_url()
+    if base is not None and _created_schemas:
+        _execute(base, *(f'DROP SCHEMA "{schema}" CASCADE' for schema in _created_schemas))

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
-from bot.cli.common import load_settings
+import sys
+
+from bot.cli.common import load_engine, load_settings
 from bot.content.loader import load_content_or_raise
 
 
-def run_bench(part: str, *, questions: int, messages: int) -> int:
+def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
+              per_user: int = 10, mode: str = "both") -> int:
     settings = load_settings()
-    content = load_content_or_raise(settings.content_dir)
     if part in {"matcher", "all"}:
         from bot.bench.matcher import run_matcher_benchmark
 
+        content = load_content_or_raise(settings.content_dir)
         print("== matcher (engine.reply_to, one process, one core)")
         for line in run_matcher_benchmark(content, questions).lines():
             print(line)
-    if part in {"stack", "all"}:
-        from bot.bench.stack import run_stack_benchmark
+    if part == "matcher":
+        return 0
+    from bot.bench.standin import StandinUnavailable
 
-        print("== full stack (real Application polling a local Bot API stand-in)")
-        for line in run_stack_benchmark(settings, messages=messages):
-            print(line)
+    try:
+        if part in {"stack", "all"}:
+            from bot.bench.stack import run_stack_benchmark
+
+            print("== full stack (real Application polling a local Bot API stand-in)",
+                  flush=True)
+            for line in run_stack_benchmark(settings, messages=messages):
+                print(line)
+        if part == "load":
+            from bot.bench.load import MODES, run_load_benchmark
+
+            print("== load with faults (real Application, stand-in refusing sends)", flush=True)
+            modes = MODES if mode == "both" else (mode,)
+            for line in run_load_benchmark(settings, load_engine(settings), users=users,
+                                           per_user=per_user, modes=modes):
+                print(line, flush=True)
+    except StandinUnavailable as error:
+        sys.exit(str(error))
     return 0

@@ -7,6 +7,7 @@ Migrations run from inside the bot's event loop by handing Alembic a connection 
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,11 @@ from bot.storage.recorder import InteractionRecorder
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_POOL: dict[str, Any] = {"pool_size": 1, "max_overflow": 0}
+"""One connection: SQLite has one writer at a time anyway, and connections waiting for its lock
+poll it with growing sleeps (up to 100 ms each), so under load the lock sat idle between writers
+and writes failed with SQLITE_BUSY (docs/PERFORMANCE.md). Waiting for the pool is an asyncio
+queue instead."""
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 """asyncpg waits 60 s by default; an unreachable server should fail a write sooner."""
 
@@ -41,14 +47,40 @@ def create_engine_for(
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         _create_sqlite_folder(parsed)
+        if "poolclass" not in options:
+            options = {**SQLITE_POOL, **options}
         engine = create_async_engine(parsed, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(sqlite_busy_timeout_ms))
         return engine
     if parsed.get_driver_name() == "asyncpg":
+        parsed, server_settings = _asyncpg_server_settings(parsed)
         connect_args = options.pop("connect_args", {})
+        if server_settings:
+            connect_args = {**connect_args, "server_settings": {
+                **server_settings, **connect_args.get("server_settings", {})}}
         options["connect_args"] = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **connect_args}
     options.setdefault("pool_pre_ping", True)
     return create_async_engine(parsed, **options)
+
+
+def _asyncpg_server_settings(url: URL) -> tuple[URL, dict[str, str]]:
+    """libpq's `options` URL parameter (`?options=-csearch_path%3Dbot`), which asyncpg does not
+    take, as asyncpg's `server_settings`; e.g. to keep the bot's tables in their own schema."""
+    raw = url.query.get("options")
+    if raw is None:
+        return url, {}
+    settings: dict[str, str] = {}
+    words = iter(shlex.split(raw if isinstance(raw, str) else " ".join(raw)))
+    for word in words:
+        if word == "-c":
+            word = "-c" + next(words, "")
+        setting = word[2:] if word.startswith(("-c", "--")) else ""
+        name, equals, value = setting.partition("=")
+        if not name or not equals:
+            raise ValueError(f"cannot read {word!r} in the database URL's options "
+                             "(expected -c name=value)")
+        settings[name.replace("-", "_")] = value
+    return url.difference_update_query(["options"]), settings
 
 
 def _create_sqlite_folder(url: URL) -> None:

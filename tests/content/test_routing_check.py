@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
+
 from bot.content.bundle import ContentBundle
-from bot.content.routing_check import check_routing, routing_self_check
+from bot.content.routing_check import RoutingReport, check_routing, routing_self_check
 from bot.engine.reply import Intent
 from tests.content.conftest import run_content_check
 from tests.content_copy import ContentCopy
@@ -19,8 +21,14 @@ def _with_example(bundle: ContentBundle, faq_id: str, example: str) -> ContentBu
     return dataclasses.replace(bundle, faq=bundle.faq.model_copy(update={"faqs": faqs}))
 
 
-def test_runs_in_seconds_and_reports_the_held_out_accuracy(content: ContentBundle) -> None:
-    report = check_routing(content)
+@pytest.fixture(scope="module")
+def report(content: ContentBundle) -> RoutingReport:
+    """The check of the real content, made once (it takes seconds)."""
+    return check_routing(content)
+
+
+def test_runs_in_seconds_and_reports_the_held_out_accuracy(content: ContentBundle,
+                                                          report: RoutingReport) -> None:
     assert report.seconds < 10
     assert len(report.results) == sum(len(f.examples) for f in content.faq.faqs)
     assert 0 < report.accuracy <= 1
@@ -46,10 +54,10 @@ def test_emergencies_are_listed_apart_and_not_counted(content: ContentBundle) ->
 
 
 def test_a_misplaced_example_is_found_with_its_line(content: ContentBundle,
-                                                    content_copy: ContentCopy) -> None:
+                                                    content_copy: ContentCopy,
+                                                    report: RoutingReport) -> None:
     """Move an example that reliably reaches its own FAQ to another FAQ: the check must say
     that it belongs to the new FAQ but lands elsewhere, at the line it was moved to."""
-    report = check_routing(content)
     faqs = content.faq.faqs
     moved = next(r for r in report.results
                  if r.correct and len(faqs[r.faq_position].examples) > 6

@@ -15,7 +15,7 @@ import json
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -71,13 +71,23 @@ class _Faults:
     fraction_methods: frozenset[str] = SEND_METHODS
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     statuses: tuple[int, ...] = (HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.BAD_GATEWAY)
+    rates: tuple[tuple[int, float], ...] = ()
 
     def pick(self, method: str) -> int | None:
         for index, (status, methods) in enumerate(self.next_calls):
             if methods is None or method in methods:
                 del self.next_calls[index]
                 return status
-        if self.fraction and method in self.fraction_methods and self.rng.random() < self.fraction:
+        if method not in self.fraction_methods:
+            return None
+        if self.rates:
+            draw = self.rng.random()
+            for status, rate in self.rates:
+                if draw < rate:
+                    return status
+                draw -= rate
+            return None
+        if self.fraction and self.rng.random() < self.fraction:
             return self.rng.choice(self.statuses)
         return None
 
@@ -149,6 +159,12 @@ class FakeBotApi:
                       methods: Collection[str] = SEND_METHODS) -> None:
         """Fail this share of calls, 429 or 502 at random (seeded, so a run can be repeated)."""
         self._faults.fraction, self._faults.rng = fraction, random.Random(seed)
+        self._faults.fraction_methods = frozenset(methods)
+
+    def fail_at_rates(self, rates: Mapping[int, float], *, seed: int,
+                      methods: Collection[str] = SEND_METHODS) -> None:
+        """Fail each status's share of calls, e.g. {429: 0.10, 502: 0.05} (seeded)."""
+        self._faults.rates, self._faults.rng = tuple(rates.items()), random.Random(seed)
         self._faults.fraction_methods = frozenset(methods)
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[RecordedCall]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,21 +20,21 @@ from bot.telegram.app import build_application
 from bot.telegram.botdata import INTERACTION_RECORDER_KEY
 from bot.telegram.requests import RetryPolicy
 from bot.telegram.runner import UpdateReceiver, receiver_for, run_application
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, isolated_database_url
 from tests.fake_bot_api import TOKEN, FakeBotApi, RecordedCall
 
 FAST_RETRY = RetryPolicy(attempts=5, first_delay=0.05, max_delay=0.2)
 
 
 def make_settings(api: FakeBotApi, **overrides: Any) -> Settings:
-    """Settings for a bot under test; its database is a fresh SQLite file of its own."""
+    """Settings for a bot under test; its database is its own (a fresh SQLite file, or a fresh
+    PostgreSQL schema when TEST_DATABASE_URL names a PostgreSQL database)."""
     data_dir = Path(tempfile.mkdtemp(prefix="tppo-bot-test-"))
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN, "telegram_api_base_url": api.base_url,
         "webhook_url": None, "webhook_secret": None, "content_dir": CONTENT_DIR,
         "listen_host": "127.0.0.1", "data_dir": data_dir,
-        "database_url": os.environ.get("TEST_DATABASE_URL")
-        or f"sqlite+aiosqlite:///{data_dir}/bot.sqlite3",
+        "database_url": isolated_database_url(data_dir),
         "pseudonym_secret": "test-secret-that-is-long-enough", **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

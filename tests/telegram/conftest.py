@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +32,7 @@ def make_settings(api: FakeBotApi, **overrides: Any) -> Settings:
     """Settings for a bot under test; its database is its own (a fresh SQLite file, or a fresh
     PostgreSQL schema when TEST_DATABASE_URL names a PostgreSQL database)."""
     data_dir = Path(tempfile.mkdtemp(prefix="tppo-bot-test-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN, "telegram_api_base_url": api.base_url,
         "webhook_url": None, "webhook_secret": None, "content_dir": CONTENT_DIR,

@@ -93,8 +93,8 @@ def add_handlers(application: Application) -> None:
     message = filters.UpdateType.MESSAGE
     addressed = message & ADDRESSED_TO_BOT
 
-    # Group -1 runs before the others and never answers: it remembers private message ids for
-    # "Hapus jejak" (ids only, in memory).
+    # Group -1 runs before the others and never answers: it notes private message ids for
+    # "Hapus jejak" (ids only, in memory; stored together with the reply's after it is sent).
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & message, handlers.remember_incoming), group=-1)
 

@@ -21,7 +21,7 @@ from bot.telegram.inline import CACHE_SECONDS, inline_results
 from bot.telegram.keyboards import decode_callback_data, is_browse_action, is_browse_list
 from bot.telegram.statistics import respond_with_chart
 from bot.telegram.texts import message_html, toast, with_menu
-from bot.telegram.trail import remember
+from bot.telegram.trail import note_incoming
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def remember_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Note the id of each private message so "Hapus jejak" can delete it later."""
     if update.message is not None:
-        await remember(context, [update.message])
+        note_incoming(context, update.message)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

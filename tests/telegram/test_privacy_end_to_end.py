@@ -56,7 +56,7 @@ async def test_database_keeps_nothing_identifying(bot: RunningBot) -> None:
     await _converse(bot)
     await asyncio.sleep(0.1)
     raw = _database_bytes(settings)
-    forbidden = [str(PRIVATE_USER_ID), "Warga", PHONE, PHONE.replace("-", ""), "3456",
+    forbidden = [str(PRIVATE_USER_ID), "Warga", PHONE, PHONE.replace("-", ""), "3456-7890",
                  EMAIL, "siti.aminah", "contoh.id", "disekap", "gang mawar", CONTACT_PHONE]
     assert [word for word in forbidden if word.encode() in raw] == []
     counts = await _rows_per_table(bot)

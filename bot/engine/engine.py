@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
+from bot.language.normaliser import NormalisedText
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
 from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 from bot.prevention.job_offer_check import CANCEL_ACTION
@@ -49,16 +50,15 @@ class Engine:
         self._knowledge, self._builder = knowledge, ReplyBuilder(knowledge)
 
     def reply_to(self, text: str) -> Reply:
-        reply = self._decide(text)
-        if reply.intent in {Intent.FAQ, Intent.FALLBACK} and mentions_job_offer(
-            self._knowledge.normaliser.normalise(text)
-        ):
-            return self._builder.with_job_check(reply)
-        return reply
-
-    def _decide(self, text: str) -> Reply:
         knowledge, builder = self._knowledge, self._builder
         normalised = knowledge.normaliser.normalise(text)
+        reply = self._decide(knowledge, builder, normalised, text)
+        if reply.intent in {Intent.FAQ, Intent.FALLBACK} and mentions_job_offer(normalised):
+            return builder.with_job_check(reply)
+        return reply
+
+    def _decide(self, knowledge: Knowledge, builder: ReplyBuilder,
+                normalised: NormalisedText, text: str) -> Reply:
         if knowledge.emergency.is_emergency(normalised):
             return builder.emergency()
         query = knowledge.stats_parser.parse(normalised, text)

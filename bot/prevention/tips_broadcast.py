@@ -15,7 +15,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -90,7 +90,6 @@ class BroadcastResult:
     blocked: int = 0
     failed: int = 0
     nothing_new: int = 0
-    outcomes: Counter[str] = field(default_factory=Counter)
 
 
 class TipBroadcaster:
@@ -130,10 +129,7 @@ class TipBroadcaster:
                 for _ in range(self._concurrency)
             ]
             await asyncio.gather(*workers)
-            if not retry or self._stopping.is_set():
-                result.failed += len(retry)
-                break
-            if attempt == RETRY_ROUNDS:
+            if not retry or self._stopping.is_set() or attempt == RETRY_ROUNDS:
                 result.failed += len(retry)
                 break
             pending = retry
@@ -160,7 +156,6 @@ class TipBroadcaster:
                 continue
             await pacer.wait()
             outcome = await send(subscriber.chat_id, tip.text)
-            result.outcomes[outcome] += 1
             await self._settle(subscriber, round_key, outcome, result, retry)
 
     async def _settle(self, subscriber: Subscriber, round_key: str, outcome: SendOutcome,

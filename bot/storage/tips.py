@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.chat_address import ChatAddressCipher
@@ -102,7 +102,7 @@ async def unsubscribe(sessions: Sessions, *, user_key: str) -> None:
 
 async def subscriber_count(sessions: Sessions) -> int:
     async with sessions() as session:
-        rows = await session.scalars(
-            select(Subscription.user_key).where(Subscription.subscribed.is_(True))
+        count = await session.scalar(
+            select(func.count()).select_from(Subscription).where(Subscription.subscribed.is_(True))
         )
-        return len(list(rows))
+        return count or 0

@@ -20,7 +20,7 @@ from bot.prevention.tips_broadcast import (
     round_key_for,
 )
 from bot.settings import Settings
-from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY, engine_of
+from bot.telegram.botdata import ENGINE_KEY, SETTINGS_KEY, STORAGE_KEY, engine_of
 from bot.telegram.conversation import respond
 from bot.telegram.groups import is_private
 from bot.telegram.hooks import recorder_of
@@ -74,7 +74,7 @@ async def run_round(application: Application,
     running = application.bot_data.get(BROADCAST_TASK_KEY)
     if broadcaster is None or (running is not None and not running.done()):
         return None
-    engine = application.bot_data["engine"]
+    engine = application.bot_data[ENGINE_KEY]
     tips = [tip.model_copy(update={"text": message_html(engine, tip.text)})
             for tip in engine.knowledge.content.tips.tips]
     round_key = round_key_for(now or datetime.now(UTC))

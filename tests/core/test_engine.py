@@ -62,9 +62,9 @@ def test_fallback_is_honest_and_always_gives_help_channels(engine: Engine,
 
 def test_unsure_questions_get_close_suggestions(engine: Engine) -> None:
     reply = engine.reply_to("restitusi itu sama kayak ganti rugi perdata bukan sih, beda nggak?")
-    assert reply.intent in {Intent.FAQ, Intent.FALLBACK}
-    if reply.intent is Intent.FALLBACK:
-        assert "restitusi" in reply.suggestions
+    answered = (reply.intent, reply.faq_id) == (Intent.FAQ, "restitusi")
+    suggested = reply.intent is Intent.FALLBACK and "restitusi" in reply.suggestions
+    assert answered or suggested, (reply.intent, reply.faq_id, reply.suggestions)
 
 
 def _all_replies(engine: Engine, content: ContentBundle) -> list[Reply]:

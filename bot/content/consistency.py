@@ -298,8 +298,8 @@ def _example_duplicates(
 
 
 def faq_message(question: str, answer: str, channels: Mapping[str, Channel]) -> str:
-    """The FAQ reply as the engine lays it out (ReplyBuilder.faq): bold question, blank line,
-    answer."""
+    """How an FAQ answer reads in a reply (ReplyBuilder.faq adds the feedback question below):
+    bold question, blank line, answer."""
     return (f"<b>{expand_placeholders(question.strip(), channels)}</b>\n\n"
             f"{expand_placeholders(answer.strip(), channels)}")
 

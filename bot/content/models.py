@@ -128,6 +128,8 @@ class Messages(ContentModel):
     help: Text
     privacy: Text
     help_channels_intro: Text
+    feedback_prompt: Text
+    """Under every FAQ answer, above its 👍/👎 buttons."""
     feedback_thanks: Text
     stale_button: Text
     error: Text

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from bot.content.channels import channel_summary, expand_placeholders, whatsapp_link
+from bot.content.consistency import faq_message
 from bot.content.models import Channel, FaqEntry
 from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Button, ChartRequest, Intent, Reply
@@ -53,7 +54,8 @@ class ReplyBuilder:
         return [self._channels[i] for i in ids if i in self._channels]
 
     def faq(self, entry: FaqEntry, score: float = 1.0) -> Reply:
-        html = f"<b>{self._expand(entry.question)}</b>\n\n{self._expand(entry.answer)}"
+        html = (f"{faq_message(entry.question, entry.answer, self._channels)}"
+                f"\n\n<i>{self._expand(self._messages.feedback_prompt)}</i>")
         rows: list[tuple[Button, ...]] = [
             (Button(f"➡️ {short_label(self._content.faqs_by_id[r].question)}", action=f"faq:{r}"),)
             for r in entry.related
@@ -65,8 +67,7 @@ class ReplyBuilder:
         rows.append((Button("👍 Membantu", action=f"fb:{entry.id}:1"),
                      Button("👎 Kurang membantu", action=f"fb:{entry.id}:0")))
         rows.append((Button("📋 Menu", action="menu"),))
-        return Reply(Intent.FAQ, html, tuple(rows), faq_id=entry.id, score=score,
-                     extra={"feedback_prompt": "Apakah jawaban ini membantu?"})
+        return Reply(Intent.FAQ, html, tuple(rows), faq_id=entry.id, score=score)
 
     def emergency(self, score: float = 1.0) -> Reply:
         emergency = self._messages.emergency

@@ -125,9 +125,8 @@ class FaqMatcher:
         ]
         self._word_idf = _idf(word_docs)
         self._char_idf = _idf(char_docs)
-        self._unknown_word_idf = math.log(1 + (len(entry_list) + 1) / 0.5)
-        self._unknown_char_idf = self._unknown_word_idf
-        self.vocabulary = frozenset(self._word_idf)
+        self._unknown_idf = math.log(1 + (len(entry_list) + 1) / 0.5)
+        """The weight of a word or n-gram no entry uses: the rarest there could be."""
 
         phrasings: list[Phrasing] = []
         pooled: list[Vector] = []
@@ -139,13 +138,13 @@ class FaqMatcher:
                 phrasings.append(
                     Phrasing(
                         faq_id,
-                        _weighted(terms, self._word_idf, self._unknown_word_idf),
+                        _weighted(terms, self._word_idf, self._unknown_idf),
                         _weighted(
-                            Counter(char_ngrams(text)), self._char_idf, self._unknown_char_idf
+                            Counter(char_ngrams(text)), self._char_idf, self._unknown_idf
                         ),
                     )
                 )
-            pooled.append(_weighted(all_terms, self._word_idf, self._unknown_word_idf))
+            pooled.append(_weighted(all_terms, self._word_idf, self._unknown_idf))
         self._entry_terms = dict(zip(self.faq_ids, word_docs, strict=True))
         self._phrasings = phrasings
         self._word_index = _InvertedIndex([p.words for p in phrasings])
@@ -155,16 +154,16 @@ class FaqMatcher:
                         for f in self.faq_ids]
         self._answer_idf = _idf([set(terms) for terms in answer_terms])
         self._answer_index = _InvertedIndex(
-            [_weighted(terms, self._answer_idf, self._unknown_word_idf) for terms in answer_terms]
+            [_weighted(terms, self._answer_idf, self._unknown_idf) for terms in answer_terms]
         )
 
     def match(self, normalised: NormalisedText, limit: int = 5) -> MatchResult:
         terms = content_terms(normalised)
         if not terms:
             return MatchResult((), 0.0)
-        word_query = _weighted(Counter(terms), self._word_idf, self._unknown_word_idf)
+        word_query = _weighted(Counter(terms), self._word_idf, self._unknown_idf)
         char_query = _weighted(
-            Counter(char_ngrams(normalised)), self._char_idf, self._unknown_char_idf
+            Counter(char_ngrams(normalised)), self._char_idf, self._unknown_idf
         )
         best_words: dict[str, float] = defaultdict(float)
         best_chars: dict[str, float] = defaultdict(float)
@@ -178,7 +177,7 @@ class FaqMatcher:
             self.faq_ids[position]: score
             for position, score in self._pooled_index.similarities(word_query).items()
         }
-        answer_query = _weighted(Counter(terms), self._answer_idf, self._unknown_word_idf)
+        answer_query = _weighted(Counter(terms), self._answer_idf, self._unknown_idf)
         from_answers = {
             self.faq_ids[position]: score
             for position, score in self._answer_index.similarities(answer_query).items()
@@ -202,6 +201,6 @@ class FaqMatcher:
 
     def coverage(self, terms: Sequence[str]) -> float:
         """Share of the question's meaning-bearing weight made of words the content knows."""
-        weights = [self._word_idf.get(t, self._unknown_word_idf) for t in terms]
+        weights = [self._word_idf.get(t, self._unknown_idf) for t in terms]
         known = sum(w for t, w in zip(terms, weights, strict=True) if t in self._word_idf)
         return known / sum(weights) if weights else 0.0

@@ -18,9 +18,6 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-QUESTION_WORDS: frozenset[str] = frozenset(
-    "apa apakah bagaimana gimana berapa siapa kapan mengapa kenapa dimana mana kemana".split()
-)
 
 # Words that occur in trafficking questions but just as often elsewhere ("kerja", "kapal",
 # "jual", a place). Sharing only these with an entry is not evidence the message is on topic.

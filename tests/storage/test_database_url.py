@@ -46,8 +46,10 @@ async def test_the_schema_named_in_the_url_holds_the_tables(tmp_path: Path) -> N
     try:
         async with engine.begin() as connection:
             await connection.execute(text("CREATE TABLE probe (id integer)"))
+            # Resolved through the connection's search_path, so other schemas' tables don't count.
             found = await connection.scalar(text(
-                "SELECT table_schema FROM information_schema.tables WHERE table_name = 'probe'"))
+                "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.oid = 'probe'::regclass"))
     finally:
         await engine.dispose()
     assert found == schema

@@ -59,8 +59,11 @@ class Engine:
 
     def _decide(self, knowledge: Knowledge, builder: ReplyBuilder,
                 normalised: NormalisedText, text: str) -> Reply:
+        places = knowledge.places.find(normalised)
         if knowledge.emergency.is_emergency(normalised):
-            return builder.emergency()
+            return builder.emergency(places)
+        if places.regions and knowledge.places.asks_for_services(normalised):
+            return builder.channels(places)
         query = knowledge.stats_parser.parse(normalised, text)
         if query is not None:
             return self._stats_reply(knowledge, builder, query)

@@ -68,15 +68,18 @@ class ReplyBuilder:
     def _channels_for(self, ids: Sequence[str]) -> list[Channel]:
         return [self._channels[i] for i in ids if i in self._channels]
 
-    def faq(self, entry: FaqEntry, score: float = 1.0) -> Reply:
-        html = (f"{faq_message(entry.question, entry.answer, self._channels)}"
+    def faq(self, entry: FaqEntry, score: float = 1.0, places: PlaceMention = NO_PLACE) -> Reply:
+        """The answer, then the services of any Kaltim region the writer named."""
+        local = self._local_channels(places.regions, "regions")
+        section = "\n".join(self._local_section(places.regions, local))
+        html = (f"{faq_message(entry.question, entry.answer, self._channels)}{section}"
                 f"\n\n<i>{self._expand(self._messages.feedback_prompt)}</i>")
         rows: list[tuple[Button, ...]] = [
             (Button(f"➡️ {short_label(self._content.faqs_by_id[r].question)}", action=f"faq:{r}"),)
             for r in entry.related
             if r in self._content.faqs_by_id
         ]
-        rows += channel_buttons(self._channels_for(entry.channels))
+        rows += channel_buttons([*local, *self._channels_for(entry.channels)])
         if entry.id in self._content.job_offer_check.offered_after:
             rows.append((JOB_CHECK_BUTTON,))
         rows.append((Button("👍 Membantu", action=f"fb:{entry.id}:1"),

@@ -136,6 +136,7 @@ def test_every_callable_number_abroad_is_not_unconfirmed(content: ContentBundle)
     ("tolong adik saya disekap di tenggarong", ("kutai-kartanegara",), False),
     ("berapa kasus tppo di ppu tahun 2019", ("penajam-paser-utara",), False),
     ("kalau saya kerja di pabrik apakah aman", (), False),
+    ("ditawari kerja kantor di balikpapan gaji besar", ("balikpapan",), False),
 ])
 def test_place_detection(knowledge: Knowledge, message: str, regions: tuple[str, ...],
                          services: bool) -> None:

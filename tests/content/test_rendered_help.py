@@ -185,3 +185,14 @@ def test_every_region_has_local_services(content: ContentBundle) -> None:
     for region in content.stats.regions:
         kinds = {c.id.split("-")[0] for c in content.faq.channels if region.id in c.regions}
         assert "polres" in kinds and kinds & {"ppa", "uptd"}, region.id
+
+
+def test_an_answer_that_points_to_a_button_has_one(knowledge: Knowledge,
+                                                   content: ContentBundle) -> None:
+    """"(tombol di bawah)" replaces a long channel expansion only where the button exists."""
+    builder = ReplyBuilder(knowledge)
+    pointing = [e for e in content.faq.faqs if "tombol di bawah" in e.answer]
+    assert pointing
+    for entry in pointing:
+        reply = builder.faq(entry)
+        assert any(b.url for row in reply.buttons for b in row), entry.id

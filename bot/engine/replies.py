@@ -95,13 +95,13 @@ class ReplyBuilder:
         home = [f"• {channel_summary(c)}" for c in self._channels_for(emergency.channels)]
         abroad_channels = [*self._channels_for(emergency.abroad_channels),
                            *self._local_channels(places.countries, "countries")]
-        abroad = ["\n" + self._expand(emergency.abroad_intro)]
-        abroad += [f"• {channel_summary(c)}" for c in abroad_channels]
+        abroad = [f"• {channel_summary(c)}" for c in abroad_channels]
+        intro = self._expand(emergency.abroad_intro)
         lines = [self._expand(emergency.text)]
         if places.abroad:
-            lines += [*abroad, f"\n{HOME_HEADING}", *home]
+            lines += [intro, *abroad, f"\n{HOME_HEADING}", *home]
         else:
-            lines += [*home, *abroad]
+            lines += [*home, "\n" + intro, *abroad]
         local = self._local_channels(places.regions, "regions")
         lines += self._local_section(places.regions, local)
         lines.append("\n" + self._expand(emergency.next_step))

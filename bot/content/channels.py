@@ -17,9 +17,24 @@ def whatsapp_link(number: str) -> str:
     return f"https://wa.me/{digits}"
 
 
+UNCONFIRMED_MARK = "nomor belum dipastikan"
+"""Said instead of the numbers of an unconfirmed channel (content/README.md §2 explains)."""
+
+
+def shows_numbers(channel: Channel) -> bool:
+    """An unconfirmed number is never shown as if it were fact (review finding F3)."""
+    return channel.status != "unconfirmed"
+
+
 def channel_summary(channel: Channel) -> str:
-    """One HTML line: name, phone, WhatsApp, website, hours."""
+    """One HTML line: name, phone, WhatsApp, website, hours; an unconfirmed channel shows its
+    name, the mark and its website only."""
     parts = [f"<b>{escape(channel.name)}</b>"]
+    if not shows_numbers(channel):
+        parts.append(f"<i>{UNCONFIRMED_MARK}</i>")
+        if channel.url:
+            parts.append(_link(channel.url))
+        return " · ".join(parts)
     if channel.phone:
         parts.append(f"telepon {escape(channel.phone)}")
     if channel.whatsapp:
@@ -27,11 +42,15 @@ def channel_summary(channel: Channel) -> str:
     if channel.email:
         parts.append(f"e-mail {escape(channel.email)}")
     if channel.url:
-        parts.append(f'<a href="{escape(channel.url)}">{escape(_display_url(channel.url))}</a>')
+        parts.append(_link(channel.url))
     line = " · ".join(parts)
     if channel.hours:
         line += f" ({escape(channel.hours)})"
     return line
+
+
+def _link(url: str) -> str:
+    return f'<a href="{escape(url)}">{escape(_display_url(url))}</a>'
 
 
 def _display_url(url: str) -> str:

@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.content.channels import expand_placeholders
+from bot.content.channels import UNCONFIRMED_MARK, expand_placeholders
 from bot.content.models import (
+    ANSWER_SOFT_LIMIT,
+    CHANNEL_PLACEHOLDER,
     MIN_EXAMPLES,
     Category,
     Channel,
@@ -47,7 +49,7 @@ MESSAGES_FILE = "pesan.yaml"
 JOB_OFFER_CHECK_FILE = "cek_tawaran.yaml"
 TIPS_FILE = "tips.yaml"
 
-STALE_AFTER = timedelta(days=183)
+STALE_AFTER = timedelta(days=365)
 MESSAGE_RESERVE = 1000
 """Room under Telegram's limit for what the bot appends to a fixed message (channel lists)."""
 
@@ -68,6 +70,8 @@ def check_consistency(
     faq_document = documents.get(FAQ_FILE)
     channels: dict[str, Channel] = {}
     channel_ids: set[str] | None = None
+    stats_document = documents.get(STATS_FILE)
+    region_ids = _written_ids(stats_document, "regions") if stats_document is not None else None
     if faq_document is not None:
         faq = models.get(FAQ_FILE)
         channel_items = _valid_items(faq_document, "channels", Channel,
@@ -76,7 +80,8 @@ def check_consistency(
         channel_ids = _written_ids(faq_document, "channels")
         problems += _guarded(faq_document.name, lambda: _check_faq(
             faq_document, faq, channel_items, channels, channel_ids, today))
-    stats_document = documents.get(STATS_FILE)
+        problems += _guarded(faq_document.name, lambda: _check_places(
+            faq_document, channel_items, region_ids))
     if stats_document is not None:
         stats = models.get(STATS_FILE)
         problems += _guarded(stats_document.name, lambda: _check_stats(stats_document, stats))
@@ -189,7 +194,7 @@ def _check_faq(
     faq_ids = _written_ids(document, "faqs")
 
     for position, channel in channel_items:
-        problems += _stale_channel(document, position, channel, today)
+        problems += _channel_trust(document, position, channel, today)
         problems += _markup_problems(document, ("channels", position, "purpose"), channel_ids)
     for position, _ in _valid_items(document, "categories", Category,
                                     faq.categories if faq else None):
@@ -239,23 +244,84 @@ def _check_faq(
         problems += _plain_text_problems(document, ("faqs", position, "question"))
         problems += _markup_problems(document, ("faqs", position, "answer"), channel_ids)
         problems += _faq_length_problems(document, position, item, channels)
+        problems += _unconfirmed_references(document, position, item, channels)
     return problems
 
 
-def _stale_channel(document: YamlDocument, position: int, channel: Channel,
+def _channel_trust(document: YamlDocument, position: int, channel: Channel,
                    today: date) -> list[ContentProblem]:
-    line = document.line_of(("channels", position, "verified_on"))
-    if channel.verified_on is None:
-        return [ContentProblem(document.name, line,
-            f"kanal '{channel.id}' belum pernah dikonfirmasi (verified_on kosong); hubungi "
-            "layanannya, lalu isi tanggal pemeriksaan, misalnya verified_on: \"2026-01-28\"",
+    """A number must say how far it can be trusted, and an old one must be re-checked."""
+    def at(key: str) -> int | None:
+        return document.line_of(("channels", position, key))
+
+    name = document.name
+    if channel.status == "confirmed" and channel.verified_on is None:
+        return [ContentProblem(name, at("status"),
+            f"kanal '{channel.id}' berstatus confirmed tetapi verified_on kosong; isi tanggal "
+            "petugas berhasil menghubungi layanannya, misalnya verified_on: \"2026-12-01\", atau "
+            "ubah status menjadi reported")]
+    if channel.verified_on is not None and channel.status != "confirmed":
+        return [ContentProblem(name, at("status"),
+            f"kanal '{channel.id}' punya verified_on tetapi statusnya {channel.status}; bila "
+            "petugas sudah berhasil menghubunginya, tulis status: confirmed", Severity.WARNING)]
+    if not (channel.phone or channel.whatsapp):
+        return []
+    checked = channel.verified_on or channel.reported_on
+    if checked is None:
+        return [ContentProblem(name, at("reported_on"),
+            f"kanal '{channel.id}': tanggal nomor ini tidak diketahui (verified_on dan "
+            "reported_on kosong); hubungi layanannya, lalu isi verified_on dan status: confirmed",
             Severity.WARNING)]
-    if today - channel.verified_on > STALE_AFTER:
-        return [ContentProblem(document.name, line,
-            f"kanal '{channel.id}' terakhir diperiksa {channel.verified_on:%d-%m-%Y}, lebih dari "
-            "6 bulan lalu; konfirmasi ulang nomornya lalu perbarui verified_on",
+    if today - checked > STALE_AFTER:
+        what = "dikonfirmasi petugas" if channel.verified_on else "diberitakan"
+        field = "verified_on" if channel.verified_on else "reported_on"
+        return [ContentProblem(name, at(field),
+            f"kanal '{channel.id}': nomornya terakhir {what} {checked:%d-%m-%Y}, lebih dari "
+            "12 bulan lalu; hubungi layanannya, lalu isi verified_on dan status: confirmed",
             Severity.WARNING)]
     return []
+
+
+def _check_places(document: YamlDocument, channel_items: Located[Channel],
+                  region_ids: Collection[str] | None) -> list[ContentProblem]:
+    """Channels point at regions (stats.yaml) and countries that exist; each name means one
+    country."""
+    name = document.name
+    places = document.data.get("places") if isinstance(document.data, dict) else None
+    countries = places.get("countries") if isinstance(places, dict) else None
+    country_ids: set[str] | None = None
+    problems: list[ContentProblem] = []
+    if isinstance(countries, list):
+        country_ids = {str(c["id"]) for c in countries if isinstance(c, dict) and "id" in c}
+        owner_of: dict[str, str] = {}
+        for position, country in enumerate(countries):
+            if not isinstance(country, dict):
+                continue
+            spellings = [(("name",), country.get("name"))]
+            spellings += [(("aliases", i), a) for i, a in enumerate(country.get("aliases") or [])]
+            for path, spelling in spellings:
+                if not isinstance(spelling, str):
+                    continue
+                key = " ".join(spelling.lower().split())
+                owner = owner_of.setdefault(key, str(country.get("id")))
+                if owner != country.get("id"):
+                    problems.append(ContentProblem(name, document.line_of(
+                        ("places", "countries", position, *path)),
+                        f"nama/alias '{spelling}' dipakai oleh negara '{owner}' dan "
+                        f"'{country.get('id')}'; satu nama hanya boleh menunjuk satu negara"))
+    references = (("regions", region_ids, "wilayah", f"bagian regions {STATS_FILE}"),
+                  ("countries", country_ids, "negara", "bagian places.countries"))
+    for position, channel in channel_items:
+        for field, known, what, where in references:
+            if known is None:
+                continue
+            for index, place in enumerate(getattr(channel, field)):
+                if place not in known:
+                    problems.append(ContentProblem(name, document.line_of(
+                        ("channels", position, field, index)),
+                        f"kanal '{channel.id}': {what} '{place}' tidak ada di {where}"
+                        f"{_did_you_mean(place, known, listing=True)}"))
+    return problems
 
 
 def _did_you_mean(written: str, known: Collection[str], *, listing: bool = False) -> str:
@@ -309,18 +375,49 @@ def message_length(html: str) -> int:
     return max(len(html), telegram_length(strip_html(html)))
 
 
+def answer_length(answer: str, channels: Mapping[str, Channel]) -> int:
+    """What a reader scrolls through: the answer's plain text with its channels written out."""
+    return len(strip_html(expand_placeholders(answer.strip(), channels)))
+
+
 def _faq_length_problems(document: YamlDocument, position: int, item: Mapping[str, Any],
                          channels: Mapping[str, Channel]) -> list[ContentProblem]:
     question, answer = item.get("question"), item.get("answer")
     if not isinstance(question, str) or not isinstance(answer, str):
         return []
+    line = document.line_of(("faqs", position, "answer"))
     length = message_length(faq_message(question, answer, channels))
-    if length <= MAX_MESSAGE_LENGTH:
+    if length > MAX_MESSAGE_LENGTH:
+        return [ContentProblem(document.name, line,
+            f"jawaban terlalu panjang: bersama judulnya menjadi {length} karakter, padahal satu "
+            f"pesan Telegram paling banyak {MAX_MESSAGE_LENGTH}; ringkas, atau pecah menjadi dua "
+            "pertanyaan yang saling merujuk lewat related")]
+    shown = answer_length(answer, channels)
+    if shown > ANSWER_SOFT_LIMIT and not item.get("long_reason"):
+        return [ContentProblem(document.name, line,
+            f"jawaban '{item.get('id')}' {shown} karakter, lebih dari {ANSWER_SOFT_LIMIT} yang "
+            "masih nyaman dibaca di layar HP; ringkas, pindahkan rincian ke jawaban lain lewat "
+            "related, atau tulis alasannya di long_reason", Severity.WARNING)]
+    return []
+
+
+def _unconfirmed_references(document: YamlDocument, position: int, item: Mapping[str, Any],
+                            channels: Mapping[str, Channel]) -> list[ContentProblem]:
+    """An answer that leans on a channel whose numbers are hidden gives the reader nothing."""
+    answer = item.get("answer")
+    if not isinstance(answer, str):
         return []
-    return [ContentProblem(document.name, document.line_of(("faqs", position, "answer")),
-        f"jawaban terlalu panjang: bersama judulnya menjadi {length} karakter, padahal satu pesan "
-        f"Telegram paling banyak {MAX_MESSAGE_LENGTH}; ringkas, atau pecah menjadi dua pertanyaan "
-        "yang saling merujuk lewat related")]
+    path = ("faqs", position, "answer")
+    problems = []
+    for match in CHANNEL_PLACEHOLDER.finditer(answer):
+        channel = channels.get(match.group(1))
+        if channel is not None and channel.status == "unconfirmed":
+            problems.append(ContentProblem(document.name,
+                document.line_in_text(path, match.start()),
+                f"jawaban memakai kanal '{channel.id}' yang berstatus unconfirmed: warga hanya "
+                f"melihat namanya dengan tanda '{UNCONFIRMED_MARK}'; pastikan nomornya atau "
+                "rujuk kanal lain", Severity.WARNING))
+    return problems
 
 
 def _markup_problems(document: YamlDocument, path: tuple[str | int, ...],

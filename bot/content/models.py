@@ -13,6 +13,8 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 -]{1,20}$")]
 LooseDate = Annotated[date, Field(strict=False)]
 
+ANSWER_SOFT_LIMIT = 900
+"""Characters of rendered answer that still read on a phone screen without scrolling."""
 MIN_EXAMPLES = 6
 """Fewer phrasings and the matcher cannot learn how people really ask."""
 CHANNEL_PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9-]+)\s*\}\}")
@@ -22,6 +24,11 @@ class ContentModel(BaseModel):
     """Strict: an unquoted phone number read as an integer must be an error, not coerced."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+ChannelStatus = Literal["confirmed", "reported", "unconfirmed"]
+"""confirmed: staff reached it (verified_on); reported: read in dated public reporting;
+unconfirmed: uncertain or no number yet."""
 
 
 class Category(ContentModel):
@@ -39,9 +46,22 @@ class Channel(ContentModel):
     hours: Text | None = None
     purpose: Text
     source: Text
-    verified_on: LooseDate | None
-    """When the number was last confirmed; null means never, and `content check` warns."""
+    status: ChannelStatus = "unconfirmed"
+    """How far the number can be trusted; an unconfirmed channel never shows its numbers."""
+    reported_on: LooseDate | None = None
+    """Date of the public report the number was read in (not a check by staff)."""
+    verified_on: LooseDate | None = None
+    """When staff last reached the service on this number; null means never."""
+    regions: list[Slug] = Field(default_factory=list)
+    """Kaltim regency/city ids (stats.yaml) the service belongs to; empty = not local."""
+    countries: list[Slug] = Field(default_factory=list)
+    """Country ids (`places.countries`) the service is for, e.g. an embassy."""
     note: Text | None = None
+
+    @property
+    def is_local(self) -> bool:
+        """Shown only when the user names its place, not in the general list."""
+        return bool(self.regions or self.countries)
 
 
 class FaqEntry(ContentModel):
@@ -55,12 +75,32 @@ class FaqEntry(ContentModel):
     channels: list[Slug] = Field(default_factory=list)
     related: list[Slug] = Field(default_factory=list)
     sources: list[Text] = Field(default_factory=list)
+    long_reason: Text | None = None
+    """Why this answer may stay longer than ANSWER_SOFT_LIMIT characters on a phone screen."""
+
+
+class Country(ContentModel):
+    id: Slug
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    """Cities, states and spellings people write ("kl", "sabah", "tawau")."""
+
+
+class Places(ContentModel):
+    """Words that tell where the writer is, so help near them can be shown."""
+
+    abroad_words: list[Text] = Field(default_factory=list)
+    """Being abroad without naming a country ("luar negeri", "kbri")."""
+    service_words: list[Text] = Field(default_factory=list)
+    """Asking where to get help ("layanan", "lapor"); with a place, the local services answer."""
+    countries: list[Country] = Field(default_factory=list)
 
 
 class FaqFile(ContentModel):
     version: int = 1
     categories: list[Category] = Field(min_length=1)
     channels: list[Channel] = Field(min_length=1)
+    places: Places = Field(default_factory=Places)
     faqs: list[FaqEntry] = Field(min_length=1)
 
 

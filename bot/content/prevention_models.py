@@ -21,6 +21,8 @@ class CheckQuestion(ContentModel):
     weight: Annotated[int, Field(ge=1, le=10)]
     critical: bool = False
     """A risky answer alone makes the result high risk (a child, a marriage tied to the job)."""
+    abroad_only: bool = False
+    """Asked only when the job may be abroad (licensed P3MI recruiter, work visa)."""
     reason: Text
     verify: Text
 
@@ -32,11 +34,13 @@ class CheckLevel(ContentModel):
 
 class JobOfferCheckContent(ContentModel):
     intro: Text
+    abroad_question: Text
+    """Asked first, not scored: "Tidak" skips the `abroad_only` questions (review finding R4)."""
     questions: list[CheckQuestion] = Field(
         min_length=MIN_CHECK_QUESTIONS, max_length=MAX_CHECK_QUESTIONS
     )
-    low_max_score: Annotated[int, Field(ge=0)]
     check_max_score: Annotated[int, Field(ge=0)]
+    """Above this score the result is high risk; any warning sign at all is at least "check"."""
     low: CheckLevel
     check: CheckLevel
     high: CheckLevel

@@ -21,6 +21,8 @@ from bot.stats.query import StatsQuery
 
 ABOUT_FAQ_ID = "tentang-bot"
 """The entry that answers questions about the bot itself (also /tentang)."""
+LOCAL_HELP_FAQ_ID = "layanan-kaltim"
+"""Answers "layanan di Berau", "saya di Samarinda, lapor ke mana", with that region's services."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,14 @@ class Engine:
 
     def _decide(self, knowledge: Knowledge, builder: ReplyBuilder,
                 normalised: NormalisedText, text: str) -> Reply:
+        places = knowledge.places.find(normalised)
         if knowledge.emergency.is_emergency(normalised):
-            return builder.emergency()
+            return builder.emergency(places)
+        if places.regions and knowledge.places.asks_for_services(normalised):
+            local_help = knowledge.content.faqs_by_id.get(LOCAL_HELP_FAQ_ID)
+            if local_help is None:
+                return builder.channels(places)
+            return builder.faq(local_help, places=places)
         query = knowledge.stats_parser.parse(normalised, text)
         if query is not None:
             return self._stats_reply(knowledge, builder, query)

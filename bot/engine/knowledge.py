@@ -10,6 +10,7 @@ from bot.content.telegram_html import strip_html
 from bot.language.emergency import EmergencyDetector
 from bot.language.matcher import FaqMatcher
 from bot.language.normaliser import Normaliser
+from bot.language.places import PlaceFinder
 from bot.language.spelling import SpellingCorrector
 from bot.language.vocabulary import GENERIC_TERMS
 from bot.prevention.job_offer_check import JobOfferCheck
@@ -25,6 +26,7 @@ class Knowledge:
     stats_parser: StatsQueryParser
     stats_answers: StatsAnswers
     emergency: EmergencyDetector
+    places: PlaceFinder
     job_offer_check: JobOfferCheck
 
     @classmethod
@@ -61,6 +63,7 @@ class Knowledge:
             stats_parser=StatsQueryParser(content.stats.regions, normaliser.normalise),
             stats_answers=StatsAnswers(content),
             emergency=EmergencyDetector(),
+            places=PlaceFinder(content.stats.regions, content.faq.places, normaliser.normalise),
             job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
         )
 
@@ -73,4 +76,6 @@ def _domain_texts(content: ContentBundle) -> list[str]:
     for region in content.stats.regions:
         texts += [region.name, *region.aliases]
     texts += [c.name for c in content.faq.channels]
+    for country in content.faq.places.countries:
+        texts += [country.name, *country.aliases]
     return texts

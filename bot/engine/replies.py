@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Literal
 
-from bot.content.channels import channel_summary, expand_placeholders, whatsapp_link
+from bot.content.channels import (
+    UNCONFIRMED_MARK,
+    channel_summary,
+    expand_placeholders,
+    shows_numbers,
+    whatsapp_link,
+)
 from bot.content.consistency import faq_message
 from bot.content.models import Channel, FaqEntry
 from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Button, ChartRequest, Intent, Reply
+from bot.language.places import NO_PLACE, PlaceMention
 
 BUTTON_LABEL_LIMIT = 48
 FAQ_PAGE_SIZE = 6
@@ -23,6 +31,12 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
     (Button("ℹ️ Tentang bot", action="about"),),
 )
 JOB_CHECK_BUTTON = Button("🔎 Cek tawaran kerja ini", action="jc")
+LOCAL_HEADING = "Layanan di {place}:"
+HOME_HEADING = "Bila Anda di Indonesia:"
+GENERAL_HEADING = "Layanan untuk seluruh Indonesia dan Kaltim:"
+CHANNELS_FOOTER = ("Sebagian besar nomor dikutip dari pemberitaan publik. Bila satu nomor tidak "
+                   "tersambung, coba layanan lain di daftar ini. Kanal bertanda "
+                   f"\"{UNCONFIRMED_MARK}\" belum dapat dipastikan nomornya.")
 
 
 def short_label(text: str, limit: int = BUTTON_LABEL_LIMIT) -> str:
@@ -33,7 +47,7 @@ def channel_buttons(channels: Iterable[Channel]) -> tuple[tuple[Button, ...], ..
     """Link buttons only: Telegram buttons cannot dial, so phone numbers stay in the text."""
     rows: list[tuple[Button, ...]] = []
     for channel in channels:
-        if channel.whatsapp:
+        if channel.whatsapp and shows_numbers(channel):
             rows.append((Button(f"💬 WhatsApp {short_label(channel.name, 30)}",
                                 url=whatsapp_link(channel.whatsapp)),))
         if channel.url:
@@ -46,6 +60,7 @@ class ReplyBuilder:
         self._content = knowledge.content
         self._messages = knowledge.content.messages
         self._channels = knowledge.content.channels_by_id
+        self._country_names = {c.id: c.name for c in knowledge.content.faq.places.countries}
 
     def _expand(self, text: str) -> str:
         return expand_placeholders(text.strip(), self._channels)
@@ -53,15 +68,18 @@ class ReplyBuilder:
     def _channels_for(self, ids: Sequence[str]) -> list[Channel]:
         return [self._channels[i] for i in ids if i in self._channels]
 
-    def faq(self, entry: FaqEntry, score: float = 1.0) -> Reply:
-        html = (f"{faq_message(entry.question, entry.answer, self._channels)}"
+    def faq(self, entry: FaqEntry, score: float = 1.0, places: PlaceMention = NO_PLACE) -> Reply:
+        """The answer, then the services of any Kaltim region the writer named."""
+        local = self._local_channels(places.regions, "regions")
+        section = "\n".join(self._local_section(places.regions, local))
+        html = (f"{faq_message(entry.question, entry.answer, self._channels)}{section}"
                 f"\n\n<i>{self._expand(self._messages.feedback_prompt)}</i>")
         rows: list[tuple[Button, ...]] = [
             (Button(f"➡️ {short_label(self._content.faqs_by_id[r].question)}", action=f"faq:{r}"),)
             for r in entry.related
             if r in self._content.faqs_by_id
         ]
-        rows += channel_buttons(self._channels_for(entry.channels))
+        rows += channel_buttons([*local, *self._channels_for(entry.channels)])
         if entry.id in self._content.job_offer_check.offered_after:
             rows.append((JOB_CHECK_BUTTON,))
         rows.append((Button("👍 Membantu", action=f"fb:{entry.id}:1"),
@@ -69,19 +87,42 @@ class ReplyBuilder:
         rows.append((Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, html, tuple(rows), faq_id=entry.id, score=score)
 
-    def emergency(self, score: float = 1.0) -> Reply:
+    def emergency(self, places: PlaceMention = NO_PLACE, score: float = 1.0) -> Reply:
+        """Numbers that work where the writer is: abroad first when they say they are abroad
+        (Indonesian short numbers cannot be dialled from there), then the services of a named
+        Kaltim region."""
         emergency = self._messages.emergency
+        home = [f"• {channel_summary(c)}" for c in self._channels_for(emergency.channels)]
+        abroad_channels = [*self._channels_for(emergency.abroad_channels),
+                           *self._local_channels(places.countries, "countries")]
+        abroad = [f"• {channel_summary(c)}" for c in abroad_channels]
+        intro = self._expand(emergency.abroad_intro)
         lines = [self._expand(emergency.text)]
-        lines += [f"• {channel_summary(c)}" for c in self._channels_for(emergency.channels)]
-        abroad = self._channels_for(emergency.abroad_channels)
-        if abroad:
-            lines.append("\n" + self._expand(emergency.abroad_intro))
-            lines += [f"• {channel_summary(c)}" for c in abroad]
+        if places.abroad:
+            lines += [intro, *abroad, f"\n{HOME_HEADING}", *home]
+        else:
+            lines += [*home, "\n" + intro, *abroad]
+        local = self._local_channels(places.regions, "regions")
+        lines += self._local_section(places.regions, local)
         lines.append("\n" + self._expand(emergency.next_step))
-        listed = [*emergency.channels, *emergency.abroad_channels]
-        rows = list(channel_buttons(self._channels_for(listed)))
+        listed = [*self._channels_for(emergency.channels), *abroad_channels, *local]
+        rows = list(channel_buttons(listed))
         rows.append((Button("🧹 Hapus jejak percakapan", action="erase"),))
         return Reply(Intent.EMERGENCY, "\n".join(lines), tuple(rows), score=score, sensitive=True)
+
+    def _local_channels(self, place_ids: Sequence[str],
+                        field: Literal["regions", "countries"]) -> list[Channel]:
+        """Channels of the named places, in the content's order (staff decide what comes first)."""
+        wanted = set(place_ids)
+        return [c for c in self._content.faq.channels if wanted & set(getattr(c, field))]
+
+    def _local_section(self, region_ids: Sequence[str], local: Sequence[Channel]) -> list[str]:
+        if not local:
+            return []
+        names = ", ".join(self._content.regions_by_id[r].name for r in region_ids
+                          if r in self._content.regions_by_id)
+        return [f"\n<b>{LOCAL_HEADING.format(place=names)}</b>",
+                *(f"• {channel_summary(c)}" for c in local)]
 
     def fallback(self, suggestions: Sequence[FaqEntry], score: float = 0.0) -> Reply:
         lines = [self._expand(self._messages.fallback)]
@@ -126,15 +167,27 @@ class ReplyBuilder:
         region_rows = tuple(tuple(regions[i : i + 3]) for i in range(0, len(regions), 3))
         return (years, *region_rows)
 
-    def channels(self) -> Reply:
+    def channels(self, places: PlaceMention = NO_PLACE) -> Reply:
+        """The general list (every non-local channel whose number can be shown), after the
+        services of any region or country the writer named."""
         lines = [self._expand(self._messages.help_channels_intro)]
-        for channel in self._content.faq.channels:
-            line = f"• {channel_summary(channel)}\n  <i>{self._expand(channel.purpose)}</i>"
-            lines.append(line)
-        lines.append("\n<i>Nomor dikumpulkan dari pemberitaan publik; tanggal pemeriksaan "
-                     "tercantum di berkas konten.</i>")
-        rows = (*channel_buttons(self._content.faq.channels), (Button("📋 Menu", action="menu"),))
+        local = [*self._local_channels(places.regions, "regions"),
+                 *self._local_channels(places.countries, "countries")]
+        named = [*(self._content.regions_by_id[r].name for r in places.regions
+                   if r in self._content.regions_by_id),
+                 *(self._country_names[c] for c in places.countries if c in self._country_names)]
+        if local:
+            lines.append(f"\n<b>{LOCAL_HEADING.format(place=', '.join(named))}</b>")
+            lines += [self._channel_line(c) for c in local]
+            lines.append(f"\n<b>{GENERAL_HEADING}</b>")
+        general = [c for c in self._content.faq.channels if not c.is_local and shows_numbers(c)]
+        lines += [self._channel_line(c) for c in general]
+        lines.append(f"\n<i>{CHANNELS_FOOTER}</i>")
+        rows = (*channel_buttons([*local, *general]), (Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, "\n".join(lines), rows, score=1.0)
+
+    def _channel_line(self, channel: Channel) -> str:
+        return f"• {channel_summary(channel)}\n  <i>{self._expand(channel.purpose)}</i>"
 
     def menu(self, text: str | None = None) -> Reply:
         return Reply(Intent.SMALLTALK, self._expand(text or self._messages.menu), MENU_BUTTONS,

@@ -41,13 +41,21 @@ class CheckResult:
     unsure: tuple[CheckQuestion, ...]
 
 
+def questions_for(content: JobOfferCheckContent, abroad_answer: str) -> list[CheckQuestion]:
+    """The scored questions after the first one: a job in Indonesia skips visa and P3MI."""
+    domestic = abroad_answer == "n"
+    return [q for q in content.questions if not (domestic and q.abroad_only)]
+
+
 def evaluate(content: JobOfferCheckContent, answers: str) -> CheckResult:
-    """Weighted warning signs; "not sure" counts half, a critical sign decides alone."""
+    """`answers` starts with the answer to the abroad question. Weighted warning signs; "not
+    sure" counts half; a critical sign decides alone; any sign at all is never "low" (review
+    finding R2: one sign is already enough to stop and check)."""
     flagged: list[CheckQuestion] = []
     unsure: list[CheckQuestion] = []
     score = 0.0
     critical = False
-    for question, answer in zip(content.questions, answers, strict=False):
+    for question, answer in zip(questions_for(content, answers[:1]), answers[1:], strict=False):
         if answer == _RISKY_CODE[question.risky_answer]:
             flagged.append(question)
             score += question.weight
@@ -57,7 +65,7 @@ def evaluate(content: JobOfferCheckContent, answers: str) -> CheckResult:
             score += question.weight / 2
     if critical or score > content.check_max_score:
         level = RiskLevel.HIGH
-    elif score > content.low_max_score or unsure:
+    elif flagged or unsure:
         level = RiskLevel.CHECK
     else:
         level = RiskLevel.LOW
@@ -111,20 +119,27 @@ class JobOfferCheck:
         except ValueError:
             return None
         expired = self._now_minute() - issued > self._content.timeout_minutes
-        too_many = len(answers) > len(self._content.questions)
+        total = self._total(answers)
+        too_many = len(answers) > total
         from_the_future = issued > self._now_minute() + 1
         if expired or too_many or from_the_future or set(answers) - set(ANSWER_CODES):
             return None
-        if len(answers) == len(self._content.questions):
+        if len(answers) == total:
             return self._result_reply(answers)
         return self._question_reply(answers)
 
+    def _total(self, answers: str) -> int:
+        """How many answers this check takes: the abroad question plus what applies after it."""
+        return 1 + len(questions_for(self._content, answers[:1]))
+
     def _question_reply(self, answers: str, prefix: str = "") -> Reply:
         position = len(answers)
-        question = self._content.questions[position]
-        total = len(self._content.questions)
-        title = f"<b>Pertanyaan {position + 1} dari {total}</b>"
-        html = f"{prefix}{title}\n{self._expand(question.text)}"
+        if position == 0:
+            text = self._content.abroad_question
+        else:
+            text = questions_for(self._content, answers[:1])[position - 1].text
+        title = f"<b>Pertanyaan {position + 1} dari {self._total(answers)}</b>"
+        html = f"{prefix}{title}\n{self._expand(text)}"
         choices = tuple(Button(label, action=self._action(answers + code))
                         for code, label in ANSWER_CODES.items())
         navigation = [Button("✖️ Batal", action=CANCEL_ACTION)]

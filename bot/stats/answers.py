@@ -145,7 +145,7 @@ class StatsAnswers:
         notes = [f"<i>Catatan {f.year}: {escape(f.note)}</i>" for f in shown if f.note]
         if notes:
             lines += ["", *notes]
-        lines += ["", UNDER_REPORTED]
+        lines += ["", f"Data terbaru yang tersedia: {max(self._years)}. {UNDER_REPORTED}"]
         return "\n".join(lines)
 
     @staticmethod
@@ -168,7 +168,7 @@ class StatsAnswers:
         for _, region_id, count in ranked(figures.counts.items()):
             lines.append(f"• {escape(self._regions[region_id].name)}: {cases(count)}")
         if figures.unallocated:
-            lines.append(f"• Tidak disebutkan wilayahnya: {cases(figures.unallocated)}")
+            lines.append(f"• Tidak dirinci per wilayah oleh sumber: {cases(figures.unallocated)}")
         missing = [r.name for r in self._regions.values() if r.id not in figures.counts]
         if missing:
             lines.append(f"Tidak ada catatan untuk {escape(', '.join(missing))}; "
@@ -204,8 +204,8 @@ class StatsAnswers:
         unallocated = [f for f in shown if f.unallocated]
         if unallocated:
             lines.append("<i>Catatan: " + "; ".join(
-                f"{cases(f.unallocated)} tahun {f.year} tidak disebutkan wilayahnya"
-                for f in unallocated) + " di sumber.</i>")
+                f"{cases(f.unallocated)} tahun {f.year} tidak dirinci per wilayah"
+                for f in unallocated) + " oleh sumber.</i>")
         return "\n".join(lines)
 
     def region_in_year(self, region_id: str, year: int) -> str:
@@ -222,8 +222,8 @@ class StatsAnswers:
             text = (f"Kasus TPPO di <b>{name}</b> tahun {year}: <b>{cases(count)}</b> "
                     f"({period(figures)}), dari {cases(figures.total)} di seluruh Kaltim.")
         if figures.unallocated:
-            text += (f"\n<i>{cases(figures.unallocated)} tahun itu tidak disebutkan "
-                     "wilayahnya.</i>")
+            text += (f"\n<i>{cases(figures.unallocated)} tahun itu tidak dirinci per "
+                     "wilayah oleh sumber.</i>")
         return text
 
     def region_ranking(self, years: Sequence[int] | None = None) -> str:
@@ -241,7 +241,7 @@ class StatsAnswers:
                   for rank, r, c in ranked(totals.items())]
         unallocated = sum(f.unallocated for f in shown)
         if unallocated:
-            lines.append(f"Tidak disebutkan wilayahnya: {cases(unallocated)}.")
+            lines.append(f"Tidak dirinci per wilayah oleh sumber: {cases(unallocated)}.")
         missing = [r.name for r in self._regions.values() if r.id not in totals]
         if missing:
             lines.append(f"Tidak ada catatan untuk: {escape(', '.join(missing))} "
@@ -264,5 +264,5 @@ class StatsAnswers:
             figures = by_year[int(year)]
             suffix = "" if is_full_year(figures) else f" ({period(figures)}, belum setahun penuh)"
             lines.append(f"{rank}. {year}: {cases(count)}{suffix}")
-        lines += ["", UNDER_REPORTED]
+        lines += ["", f"Data terbaru yang tersedia: {max(self._years)}. {UNDER_REPORTED}"]
         return "\n".join(lines)

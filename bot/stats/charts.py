@@ -34,10 +34,10 @@ CHART_KINDS = ("overview", "year", "region")
 FIGURE_SIZE = (8.0, 6.0)
 DPI = 120
 CACHE_SIZE = 64
-UNALLOCATED_LABEL = "Tidak disebutkan wilayahnya"
+UNALLOCATED_LABEL = "Tidak dirinci per wilayah"
 UNALLOCATED_COLOUR = "#9e9e9e"
 NO_RECORD_COLOUR = "#616161"
-# tab10 without its grey, plus a dark blue, so "tidak disebutkan wilayahnya" stays unique.
+# tab10 without its grey, plus a dark blue, so "tidak dirinci per wilayah" stays unique.
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#bcbd22", "#17becf", "#393b79")
 CAPTION_WIDTH = 95

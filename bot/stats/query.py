@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot.content.models import Region
 from bot.language.normaliser import NormalisedText
+from bot.language.places import AliasFinder
 from bot.language.stemming import stem
 
 TOPIC_TOKENS = frozenset({"tppo", "trafficking", "traficking", "trafiking"})
@@ -101,29 +102,12 @@ def ranking_wanted(tokens: Sequence[str], *, years: Sequence[int]) -> RankBy | N
 
 class StatsQueryParser:
     def __init__(self, regions: Sequence[Region], normalise: Callable[[str], NormalisedText]):
-        aliases: list[tuple[tuple[str, ...], str]] = []
-        for region in regions:
-            for name in [region.name, *region.aliases]:
-                tokens = normalise(name).tokens
-                if tokens:
-                    aliases.append((tokens, region.id))
-        # Longest first, so "penajam paser utara" wins over "paser".
-        self._aliases = sorted(aliases, key=lambda item: -len(item[0]))
+        self._regions = AliasFinder(
+            ((name, r.id) for r in regions for name in (r.name, *r.aliases)), normalise)
 
     def find_regions(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Regions in the order their longest names were found; each token belongs to one."""
-        found: list[str] = []
-        used = [False] * len(tokens)
-        for alias, region_id in self._aliases:
-            size = len(alias)
-            for start in range(len(tokens) - size + 1):
-                span = range(start, start + size)
-                if tuple(tokens[start : start + size]) == alias and not any(used[i] for i in span):
-                    for i in span:
-                        used[i] = True
-                    if region_id not in found:
-                        found.append(region_id)
-        return tuple(found)
+        return self._regions.find(tokens)
 
     def parse(self, normalised: NormalisedText, text: str = "") -> StatsQuery | None:
         """A query when the message asks for numbers about TPPO, else None.

@@ -220,11 +220,12 @@ def test_an_impossible_date_is_reported_at_its_line(content_copy: ContentCopy) -
 
 
 def test_warnings_pass_but_fail_with_strict(content_copy: ContentCopy) -> None:
-    line = content_copy.replace_line(FAQ, r"^    verified_on: ", "    verified_on: null",
+    line = content_copy.replace_line(FAQ, r"^    reported_on: ", "    reported_on: null",
                                      after=content_copy.item_line("sapa-129"))
     relaxed = run_content_check(content_copy.folder)
     assert relaxed.returncode == 0, relaxed.stdout
-    assert f"{FAQ}:{line}: PERINGATAN: kanal 'sapa-129' belum pernah dikonfirmasi" in relaxed.stdout
+    assert (f"{FAQ}:{line}: PERINGATAN: kanal 'sapa-129': tanggal nomor ini tidak diketahui"
+            in relaxed.stdout)
     assert "LULUS" in relaxed.stdout
     strict = run_content_check(content_copy.folder, "--strict")
     assert strict.returncode == 1
@@ -239,11 +240,44 @@ def test_the_real_content_passes() -> None:
 
 
 def test_old_and_missing_verification_dates_are_warnings(content_copy: ContentCopy) -> None:
-    line = content_copy.replace_line(FAQ, r"^    verified_on: ", '    verified_on: "2020-01-01"',
-                                     after=content_copy.item_line("polisi-110"))
+    start = content_copy.item_line("polisi-110")
+    line = content_copy.replace_line(FAQ, r"^    verified_on: ", '    verified_on: "2025-01-01"',
+                                     after=start)
+    content_copy.replace_line(FAQ, r"^    status: ", "    status: confirmed", after=start)
     result = load_content(content_copy.folder, today=date(2026, 2, 1))
     assert result.bundle is not None
-    assert any(p.line == line and "lebih dari 6 bulan" in p.message for p in result.warnings)
+    assert any(p.line == line and "lebih dari 12 bulan" in p.message for p in result.warnings)
+    assert not any("polisi-110" in p.message for p in result.errors)
+
+
+def test_a_report_date_is_not_a_confirmation(content_copy: ContentCopy) -> None:
+    """verified_on is for staff's own check; a confirmed status without it is an error."""
+    start = content_copy.item_line("polisi-110")
+    line = content_copy.replace_line(FAQ, r"^    status: ", "    status: confirmed", after=start)
+    result = load_content(content_copy.folder, today=date(2026, 2, 1))
+    assert any(p.line == line and "verified_on kosong" in p.message for p in result.errors)
+
+
+def test_a_long_answer_is_a_warning_unless_a_reason_is_recorded(
+        content_copy: ContentCopy) -> None:
+    start = content_copy.item_line("apa-itu-tppo")
+    long_answer = "    answer: |\n      " + "kata " * 200
+    answer = content_copy.replace_line(FAQ, r"^    answer: ", long_answer, after=start)
+    result = load_content(content_copy.folder)
+    assert any(p.line == answer and "long_reason" in p.message for p in result.warnings)
+    content_copy.replace_line(FAQ, r"^    sources:", '    long_reason: "uji"\n    sources:',
+                              after=start)
+    result = load_content(content_copy.folder)
+    assert not any("'apa-itu-tppo'" in p.message and "long_reason" in p.message
+                   for p in result.warnings)
+
+
+def test_a_channel_pointing_at_an_unknown_region_is_an_error(content_copy: ContentCopy) -> None:
+    start = content_copy.item_line("polres-berau")
+    line = content_copy.replace_line(FAQ, r"^    regions: ", "    regions: [beraw]", after=start)
+    result = load_content(content_copy.folder)
+    assert any(p.line == line and "'beraw'" in p.message and "berau" in p.message
+               for p in result.errors)
 
 
 def test_a_faq_without_sources_is_a_warning(content_copy: ContentCopy) -> None:

@@ -22,7 +22,8 @@ def _script(content: ContentBundle, pattern: str) -> list[str]:
     else:
         codes = ["n" if q.risky_answer == "ya" else "y" for q in questions]
         codes[0] = codes[1] = "u"
-    return ["/cektawaran", *(CHOICE[c] for c in codes), "keluar"]
+    # The first answer says the job is abroad, so every question follows.
+    return ["/cektawaran", CHOICE["y"], *(CHOICE[c] for c in codes), "keluar"]
 
 
 @pytest.mark.parametrize(("pattern", "level"), [

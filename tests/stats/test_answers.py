@@ -64,7 +64,7 @@ def test_every_year_lists_its_total_and_breakdown(
         for region_id, count in year["counts"].items():
             assert f"• {names[region_id]}: {count} kasus" in text
         if year.get("unallocated"):
-            assert f"Tidak disebutkan wilayahnya: {year['unallocated']} kasus" in text
+            assert f"Tidak dirinci per wilayah oleh sumber: {year['unallocated']} kasus" in text
         missing = [n for i, n in names.items() if i not in year["counts"]]
         for name in missing:
             assert name in text.split("Tidak ada catatan untuk", 1)[1]

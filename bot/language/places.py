@@ -1,0 +1,83 @@
+"""Where the writer is: a Kaltim regency/city or a country abroad, so help near them is shown.
+
+Every name comes from content (stats.yaml regions, `places` in faq_id.yaml) and is normalised
+the same way as the message, so slang and typo repair treat both alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.content.models import Places, Region
+from bot.language.normaliser import NormalisedText
+from bot.language.stemming import stem
+
+Normalise = Callable[[str], NormalisedText]
+
+
+class AliasFinder:
+    """Finds written names (one or more words) in a token sequence; longest name first, so
+    "penajam paser utara" wins over "paser", and each token belongs to one name."""
+
+    def __init__(self, names: Iterable[tuple[str, str]], normalise: Normalise,
+                 word: Callable[[str], str] = str) -> None:
+        aliases: list[tuple[tuple[str, ...], str]] = []
+        for name, owner in names:
+            tokens = tuple(word(t) for t in normalise(name).tokens)
+            if tokens:
+                aliases.append((tokens, owner))
+        self._aliases = sorted(aliases, key=lambda item: -len(item[0]))
+        self._word = word
+
+    def find(self, tokens: Sequence[str]) -> tuple[str, ...]:
+        """Owners in the order their longest names were found, each once."""
+        words = [self._word(t) for t in tokens]
+        found: list[str] = []
+        used = [False] * len(words)
+        for alias, owner in self._aliases:
+            size = len(alias)
+            for start in range(len(words) - size + 1):
+                span = range(start, start + size)
+                if tuple(words[start : start + size]) == alias and not any(used[i] for i in span):
+                    for i in span:
+                        used[i] = True
+                    if owner not in found:
+                        found.append(owner)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    regions: tuple[str, ...] = ()
+    """Kaltim region ids (stats.yaml)."""
+    countries: tuple[str, ...] = ()
+    abroad: bool = False
+    """The writer speaks of being abroad, with or without a country."""
+
+
+NO_PLACE = PlaceMention()
+
+
+class PlaceFinder:
+    def __init__(self, regions: Sequence[Region], places: Places, normalise: Normalise) -> None:
+        self._regions = AliasFinder(
+            ((name, r.id) for r in regions for name in (r.name, *r.aliases)), normalise)
+        self._countries = AliasFinder(
+            ((name, c.id) for c in places.countries for name in (c.name, *c.aliases)), normalise)
+        self._abroad = AliasFinder(((w, "abroad") for w in places.abroad_words), normalise)
+        self._services = AliasFinder(((w, "service") for w in places.service_words), normalise,
+                                     word=stem)
+
+    def find(self, normalised: NormalisedText) -> PlaceMention:
+        tokens = normalised.tokens
+        countries = self._countries.find(tokens)
+        return PlaceMention(
+            regions=self._regions.find(tokens),
+            countries=countries,
+            abroad=bool(countries or self._abroad.find(tokens)),
+        )
+
+    def asks_for_services(self, normalised: NormalisedText) -> bool:
+        """"lapor ke mana", "layanan di …": the writer wants a place to turn to."""
+        return bool(self._services.find(normalised.tokens))

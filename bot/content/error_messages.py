@@ -15,6 +15,10 @@ _PATTERN_HINTS = {
     "whatsapp": "hanya angka, spasi, atau tanda hubung, boleh diawali +, di dalam tanda kutip",
     "url": "alamat harus diawali https:// atau http:// dan tanpa spasi",
     "email": "alamat e-mail tidak sah",
+    "kata": "satu kata saja, huruf kecil a-z dan angka, tanpa spasi atau tanda baca",
+    "pengisi": "satu kata saja, huruf kecil a-z dan angka, tanpa spasi atau tanda baca",
+    "frasa": "huruf kecil a-z dan angka, kata dipisah spasi, tanpa tanda baca",
+    "bersama": "huruf kecil a-z dan angka, kata dipisah spasi, tanpa tanda baca",
 }
 _QUOTE_WHY = "nomor telepon dan jam selalu ditulis di dalam tanda kutip"
 

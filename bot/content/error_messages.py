@@ -65,7 +65,8 @@ def describe(error: ErrorDetails, *, typed: str | None = None,
         return (f"'{field}' harus tanggal dengan format \"TTTT-BB-HH\", misalnya "
                 f"\"2026-01-28\"{shown}")
     if kind == "literal_error":
-        return f"'{field}' harus salah satu dari: {ctx.get('expected', '')} (sekarang: {value!r})"
+        expected = str(ctx.get("expected", "")).replace(" or ", " atau ")
+        return f"'{field}' harus salah satu dari: {expected} (sekarang: {value!r})"
     if kind in {"list_type", "tuple_type"}:
         return f"'{field}' harus berupa daftar (setiap butir di baris sendiri, diawali '- ')"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:

@@ -165,10 +165,16 @@ class EmergencyDetector:
         if _only_typed_words(tokens, labels_at):
             return Assessment(True, "typed-word")
         found = {label for hit in hits for label in hit.labels}
-        counted = [signal for signal in self._signals.values()
-                   if any(self._counts(signal, hit, hits, labels_at) for hit in hits
-                          if _signal_label(signal.id) in hit.labels)]
-        return _decide(found, counted, len(tokens))
+        counted: dict[str, set[tuple[str, ...]]] = {}
+        for hit in hits:
+            for signal in self._signals.values():
+                if _signal_label(signal.id) in hit.labels and \
+                        self._counts(signal, hit, hits, labels_at):
+                    counted.setdefault(signal.id, set()).add(tokens[hit.start : hit.end])
+        return _decide(found, [self._signals[i] for i in self._signals if i in counted],
+                       sum(len(terms) for i, terms in counted.items()
+                           if self._signals[i].kekuatan == "lemah"),
+                       len(tokens))
 
     def _counts(self, signal: DangerSignal, hit: _Hit, hits: Sequence[_Hit],
                 labels_at: Sequence[frozenset[str]]) -> bool:
@@ -215,10 +221,11 @@ def _only_typed_words(tokens: Sequence[str], labels_at: Sequence[frozenset[str]]
     return all(labels & _TYPED_COMPANIONS for labels in labels_at)
 
 
-def _decide(found: set[str], counted: Sequence[DangerSignal], length: int) -> Assessment:
+def _decide(found: set[str], counted: Sequence[DangerSignal], weak_terms: int,
+            length: int) -> Assessment:
+    """`weak_terms` counts different words: 'tidak pulang' and 'tidak bisa dihubungi' are two."""
     ids = tuple(signal.id for signal in counted)
     strong = [signal for signal in counted if signal.kekuatan == "kuat"]
-    weak = [signal for signal in counted if signal.kekuatan == "lemah"]
     if not counted:
         return Assessment(False, "no-danger")
     alarm, ongoing = Role.ALARM in found, Role.ONGOING in found
@@ -236,7 +243,7 @@ def _decide(found: set[str], counted: Sequence[DangerSignal], length: int) -> As
         return Assessment(True, "strong-signal", ids)
     confirmed = (
         alarm
-        or (len(weak) >= 2 and (person or plea or now))
+        or (weak_terms >= 2 and (person or plea or now))
         or (plea and (now or length <= SHORT_PLEA_TOKENS))
         or ((plea or now or ongoing) and person)
     )

@@ -180,9 +180,10 @@ class EmergencyDetector:
                 labels_at: Sequence[frozenset[str]]) -> bool:
         """Whether this occurrence of the signal is an event, in its own clause."""
         before = _clause_before(hit.start, labels_at)
-        if any(Role.POSSIBILITY in labels for labels in before[-POSSIBILITY_REACH:]):
+        negation = _last_negation(before)
+        if _possibility_before(before, len(before)) or (
+                negation is not None and _possibility_before(before, negation)):
             return False
-        negation = _last_negation(before[-NEGATION_REACH:])
         if hit.is_phrase:
             return negation is None or signal.ingkar == "wajib"
         if signal.bersama and not any(
@@ -194,24 +195,30 @@ class EmergencyDetector:
             return negation is None
         if negation is None:
             return False
-        wish_between = before[-NEGATION_REACH:][negation + 1 :]
-        return not any(Role.WISH in labels for labels in wish_between)
+        return not any(Role.WISH in labels for labels in before[negation + 1 :])
 
 
 def _clause_before(start: int, labels_at: Sequence[frozenset[str]]) -> list[frozenset[str]]:
     """The labels of the words before `start`, back to the last clause boundary."""
-    before = list(labels_at[max(0, start - max(NEGATION_REACH, POSSIBILITY_REACH)) : start])
+    before = list(labels_at[max(0, start - NEGATION_REACH - POSSIBILITY_REACH) : start])
     for offset in range(len(before) - 1, -1, -1):
         if Role.BOUNDARY in before[offset]:
             return before[offset + 1 :]
     return before
 
 
-def _last_negation(labels: Sequence[frozenset[str]]) -> int | None:
-    for offset in range(len(labels) - 1, -1, -1):
-        if Role.NEGATION in labels[offset]:
+def _last_negation(before: Sequence[frozenset[str]]) -> int | None:
+    """Index in `before` of a negation at most NEGATION_REACH words back."""
+    for offset in range(len(before) - 1, max(-1, len(before) - 1 - NEGATION_REACH), -1):
+        if Role.NEGATION in before[offset]:
             return offset
     return None
+
+
+def _possibility_before(before: Sequence[frozenset[str]], end: int) -> bool:
+    """'takut disekap', and 'biar saya tidak kabur' (looked for before the negation)."""
+    return any(Role.POSSIBILITY in labels
+               for labels in before[max(0, end - POSSIBILITY_REACH) : end])
 
 
 def _only_typed_words(tokens: Sequence[str], labels_at: Sequence[frozenset[str]]) -> bool:

@@ -12,7 +12,8 @@ at the present ("masih", "tolong saya", "help") overrides the cancelling context
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -137,6 +138,7 @@ class EmergencyDetector:
     def __init__(self, signals: EmergencySignals,
                  normalise: Callable[[str], NormalisedText]) -> None:
         self._signals = {signal.id: signal for signal in signals.tanda_bahaya}
+        self._by_label = {_signal_label(signal.id): signal for signal in signals.tanda_bahaya}
         index = _TermIndex(normalise)
         index.add(signals.ketik.kata, Role.TYPED)
         index.add(signals.ketik.kata, Role.ALARM)
@@ -165,18 +167,22 @@ class EmergencyDetector:
         if _only_typed_words(tokens, labels_at):
             return Assessment(True, "typed-word")
         found = {label for hit in hits for label in hit.labels}
+        positions: dict[str, list[int]] = {}
+        for hit in hits:
+            for label in hit.labels:
+                positions.setdefault(label, []).append(hit.start)
         counted: dict[str, set[tuple[str, ...]]] = {}
         for hit in hits:
-            for signal in self._signals.values():
-                if _signal_label(signal.id) in hit.labels and \
-                        self._counts(signal, hit, hits, labels_at):
+            for label in hit.labels:
+                signal = self._by_label.get(label)
+                if signal is not None and self._counts(signal, hit, positions, labels_at):
                     counted.setdefault(signal.id, set()).add(tokens[hit.start : hit.end])
         return _decide(found, [self._signals[i] for i in self._signals if i in counted],
                        sum(len(terms) for i, terms in counted.items()
                            if self._signals[i].kekuatan == "lemah"),
                        len(tokens))
 
-    def _counts(self, signal: DangerSignal, hit: _Hit, hits: Sequence[_Hit],
+    def _counts(self, signal: DangerSignal, hit: _Hit, positions: Mapping[str, list[int]],
                 labels_at: Sequence[frozenset[str]]) -> bool:
         """Whether this occurrence of the signal is an event, in its own clause."""
         before = _clause_before(hit.start, labels_at)
@@ -186,10 +192,8 @@ class EmergencyDetector:
             return False
         if hit.is_phrase:
             return negation is None or signal.ingkar == "wajib"
-        if signal.bersama and not any(
-            _companion_label(signal.id) in other.labels
-            and abs(other.start - hit.start) <= COMPANION_REACH for other in hits
-        ):
+        if signal.bersama and not _near(positions.get(_companion_label(signal.id), []),
+                                         hit.start, COMPANION_REACH):
             return False
         if signal.ingkar == "batal":
             return negation is None
@@ -213,6 +217,12 @@ def _last_negation(before: Sequence[frozenset[str]]) -> int | None:
         if Role.NEGATION in before[offset]:
             return offset
     return None
+
+
+def _near(positions: Sequence[int], position: int, reach: int) -> bool:
+    """Whether a sorted list of positions has one within `reach` of `position`."""
+    index = bisect_left(positions, position - reach)
+    return index < len(positions) and positions[index] <= position + reach
 
 
 def _possibility_before(before: Sequence[frozenset[str]], end: int) -> bool:

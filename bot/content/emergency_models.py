@@ -53,7 +53,10 @@ class EmergencySignals(ContentModel):
     tanda_bahaya: list[DangerSignal] = Field(min_length=1)
     minta_tolong: Terms
     seru: Terms
+    penulis: Terms
+    """The writer: 'saya', 'kami'."""
     orang: Terms
+    """Someone the writer knows: 'adik', 'teman'."""
     sekarang: Terms
     masih: Terms
     ingkar: Terms

@@ -29,6 +29,8 @@ POSSIBILITY_REACH = 2
 """'takut disekap', 'kalau nanti dipukul'."""
 COMPANION_REACH = 6
 """How far a `bersama` word may be: 'paspor saya ditahan agen'."""
+PERSONAL_REACH = 3
+"""'majikan memukul saya', 'adik saya dikurung': a strong signal that happens to someone real."""
 MAX_TYPED_TOKENS = 8
 """'darurat', 'tolong darurat pak': the typed word with a few courtesy words."""
 SHORT_PLEA_TOKENS = 5
@@ -42,6 +44,7 @@ class Role(StrEnum):
     FILLER = "pengisi"
     PLEA = "minta_tolong"
     ALARM = "seru"
+    WRITER = "penulis"
     PERSON = "orang"
     NOW = "sekarang"
     ONGOING = "masih"
@@ -55,8 +58,8 @@ class Role(StrEnum):
     BOUNDARY = "pemisah"
 
 
-_TYPED_COMPANIONS = frozenset({Role.TYPED, Role.FILLER, Role.PLEA, Role.ALARM, Role.PERSON,
-                               Role.NOW})
+_TYPED_COMPANIONS = frozenset({Role.TYPED, Role.FILLER, Role.PLEA, Role.ALARM, Role.WRITER,
+                               Role.PERSON, Role.NOW})
 
 
 @dataclass(frozen=True)
@@ -172,15 +175,19 @@ class EmergencyDetector:
             for label in hit.labels:
                 positions.setdefault(label, []).append(hit.start)
         counted: dict[str, set[tuple[str, ...]]] = {}
+        personal = False
         for hit in hits:
             for label in hit.labels:
                 signal = self._by_label.get(label)
                 if signal is not None and self._counts(signal, hit, positions, labels_at):
                     counted.setdefault(signal.id, set()).add(tokens[hit.start : hit.end])
+                    personal = personal or (signal.kekuatan == "kuat" and _near(
+                        positions.get(Role.WRITER, []), hit.start, PERSONAL_REACH))
         return _decide(found, [self._signals[i] for i in self._signals if i in counted],
-                       sum(len(terms) for i, terms in counted.items()
-                           if self._signals[i].kekuatan == "lemah"),
-                       len(tokens))
+                       _Evidence(
+                           weak_terms=sum(len(terms) for i, terms in counted.items()
+                                          if self._signals[i].kekuatan == "lemah"),
+                           personal=personal, length=len(tokens)))
 
     def _counts(self, signal: DangerSignal, hit: _Hit, positions: Mapping[str, list[int]],
                 labels_at: Sequence[frozenset[str]]) -> bool:
@@ -238,21 +245,30 @@ def _only_typed_words(tokens: Sequence[str], labels_at: Sequence[frozenset[str]]
     return all(labels & _TYPED_COMPANIONS for labels in labels_at)
 
 
-def _decide(found: set[str], counted: Sequence[DangerSignal], weak_terms: int,
-            length: int) -> Assessment:
-    """`weak_terms` counts different words: 'tidak pulang' and 'tidak bisa dihubungi' are two."""
+@dataclass(frozen=True)
+class _Evidence:
+    weak_terms: int
+    """Different weak words: 'tidak pulang' and 'tidak bisa dihubungi' are two."""
+    personal: bool
+    """A strong signal next to a real person: a story, even when it ends 'apakah termasuk?'."""
+    length: int
+
+
+def _decide(found: set[str], counted: Sequence[DangerSignal], evidence: _Evidence
+            ) -> Assessment:
     ids = tuple(signal.id for signal in counted)
     strong = [signal for signal in counted if signal.kekuatan == "kuat"]
     if not counted:
         return Assessment(False, "no-danger")
     alarm, ongoing = Role.ALARM in found, Role.ONGOING in found
-    plea, now, person = Role.PLEA in found, Role.NOW in found, Role.PERSON in found
+    plea, now = Role.PLEA in found, Role.NOW in found
+    person = Role.WRITER in found or Role.PERSON in found
     pressing = alarm or ongoing or ((plea or now) and person)
     if Role.OVER in found and not (alarm or ongoing):
         return Assessment(False, "over", ids)
     if Role.PAST in found and not (pressing or now):
         return Assessment(False, "past", ids)
-    if Role.GENERAL in found and not pressing:
+    if Role.GENERAL in found and not (pressing or evidence.personal):
         return Assessment(False, "general-question", ids)
     if Role.OFF_TOPIC in found and not alarm and len(strong) < 2:
         return Assessment(False, "off-topic", ids)
@@ -260,8 +276,8 @@ def _decide(found: set[str], counted: Sequence[DangerSignal], weak_terms: int,
         return Assessment(True, "strong-signal", ids)
     confirmed = (
         alarm
-        or (weak_terms >= 2 and (person or plea or now))
-        or (plea and (now or length <= SHORT_PLEA_TOKENS))
+        or (evidence.weak_terms >= 2 and (person or plea or now))
+        or (plea and (now or evidence.length <= SHORT_PLEA_TOKENS))
         or ((plea or now or ongoing) and person)
     )
     if confirmed:

@@ -57,6 +57,7 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("paspor ditahan agen, kami tidak bisa pulang", "tidak-boleh-pergi"),
     ("ulun dikurung, kada kawa bulik", "dikurung"),
     ("sy gk dipukul tp dikunci dr luar", "dikurung"),
+    ("majikan memukul saya tiap hari, apakah ini termasuk tppo?", "kekerasan"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
         knowledge: Knowledge, text: str, signal: str) -> None:

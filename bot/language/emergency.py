@@ -97,7 +97,8 @@ class _TermIndex:
     def __init__(self, normalise: Callable[[str], NormalisedText]) -> None:
         self._normalise = normalise
         self._words: dict[str, set[str]] = {}
-        self._phrases: dict[str, list[tuple[tuple[str, ...], set[str]]]] = {}
+        self._phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], set[str]]]] = {}
+        """Keyed by their first two words, so each position tries only a handful."""
 
     def add(self, terms: Iterable[str], label: str) -> None:
         for term in terms:
@@ -109,7 +110,7 @@ class _TermIndex:
                 self._add_phrase(tokens, label)
 
     def _add_phrase(self, tokens: tuple[str, ...], label: str) -> None:
-        entries = self._phrases.setdefault(tokens[0], [])
+        entries = self._phrases.setdefault((tokens[0], tokens[1]), [])
         for phrase, labels in entries:
             if phrase == tokens:
                 labels.add(label)
@@ -123,7 +124,8 @@ class _TermIndex:
         position = 0
         while position < len(tokens):
             token = tokens[position]
-            for phrase, labels in self._phrases.get(token, ()):
+            pair = (token, tokens[position + 1]) if position + 1 < len(tokens) else None
+            for phrase, labels in self._phrases.get(pair, ()) if pair else ():
                 end = position + len(phrase)
                 if tuple(tokens[position:end]) == phrase:
                     hits.append(_Hit(position, end, frozenset(labels)))

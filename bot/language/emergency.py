@@ -96,7 +96,9 @@ class _TermIndex:
 
     def __init__(self, normalise: Callable[[str], NormalisedText]) -> None:
         self._normalise = normalise
-        self._words: dict[str, set[str]] = {}
+        self._words: dict[str, frozenset[str]] = {}
+        self._label_sets: dict[frozenset[str], frozenset[str]] = {}
+        """One shared object per distinct set of labels: some 40,000 forms share a few dozen."""
         self._phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], set[str]]]] = {}
         """Keyed by their first two words, so each position tries only a handful."""
 
@@ -105,7 +107,8 @@ class _TermIndex:
             tokens = self._normalise(term).tokens
             if len(tokens) == 1:
                 for form in word_forms(tokens[0]):
-                    self._words.setdefault(form, set()).add(label)
+                    labels = self._words.get(form, frozenset()) | {label}
+                    self._words[form] = self._label_sets.setdefault(labels, labels)
             elif tokens:
                 self._add_phrase(tokens, label)
 
@@ -134,7 +137,7 @@ class _TermIndex:
             else:
                 labels = self._words.get(token)
                 if labels:
-                    hits.append(_Hit(position, position + 1, frozenset(labels)))
+                    hits.append(_Hit(position, position + 1, labels))
                 position += 1
         return hits
 

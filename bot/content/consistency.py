@@ -98,7 +98,7 @@ def check_consistency(
     emergency_document = documents.get(EMERGENCY_FILE)
     if emergency_document is not None:
         problems += _guarded(EMERGENCY_FILE, lambda: check_emergency_signals(
-            emergency_document, messages_document))
+            emergency_document, messages_document, lexicon_document))
     return problems
 
 

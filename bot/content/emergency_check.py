@@ -52,11 +52,13 @@ def emergency_instructions(texts: dict[str, str], vocabulary: frozenset[str]
                 yield key, offset, word
 
 
-def check_emergency_signals(document: YamlDocument,
-                            messages: YamlDocument | None) -> list[ContentProblem]:
+def check_emergency_signals(document: YamlDocument, messages: YamlDocument | None,
+                            lexicon: YamlDocument | None) -> list[ContentProblem]:
     problems = _group_problems(document) + _repeated_terms(document)
     if messages is not None:
         problems += _instructions_without_typed_word(document, messages)
+    if lexicon is not None:
+        problems += _rewritten_by_lexicon(document, lexicon)
     return problems
 
 
@@ -143,6 +145,34 @@ def _instructions_without_typed_word(document: YamlDocument,
                 f"'{word}' tidak ada di ketik.kata ({document.name}), jadi bot tidak akan "
                 f"menjawabnya dengan pesan darurat; tambahkan '{word}' ke ketik.kata atau ubah "
                 "kalimatnya"))
+    return problems
+
+
+def _rewritten_by_lexicon(document: YamlDocument, lexicon: YamlDocument) -> list[ContentProblem]:
+    """Words are read after normalisasi.yaml, like messages: 'pls' here means 'tolong', and a
+    word normalisasi.yaml deletes can never match."""
+    standard = _at(lexicon.data, ("kata",))
+    if not isinstance(standard, dict):
+        return []
+    terms = list(_terms(document.data))
+    section_of = {text.strip().lower(): _section_name(document, path) for path, text in terms}
+    problems = []
+    for path, text in terms:
+        written = text.strip().lower()
+        replacement = standard.get(written)
+        if not isinstance(replacement, str) or replacement == written:
+            continue
+        source = f"{lexicon.name} baris {lexicon.line_of(('kata', written))}"
+        here, there = _section_name(document, path), section_of.get(replacement)
+        if not replacement.strip():
+            problems.append(ContentProblem(document.name, document.line_of(path),
+                f"'{text}' dihapus oleh {source} sebelum pesan dibaca, jadi tidak berpengaruh "
+                "di sini; hapus saja dari berkas ini", Severity.WARNING))
+        elif there is not None and there != here:
+            problems.append(ContentProblem(document.name, document.line_of(path),
+                f"'{text}' dibakukan menjadi '{replacement}' oleh {source}, dan '{replacement}' "
+                f"ada di {there}; jadi di sini '{text}' tidak berbeda dari '{replacement}'. Hapus "
+                f"'{text}' dari {here}, atau ubah normalisasinya", Severity.WARNING))
     return problems
 
 

@@ -92,3 +92,14 @@ def test_a_missing_file_is_an_error(content_copy: ContentCopy) -> None:
     result = load_content(content_copy.folder)
     assert result.bundle is None
     assert any(p.file == EMERGENCY_FILE for p in result.errors)
+
+
+def test_a_word_that_normalisasi_rewrites_into_another_section_is_pointed_out(
+        content_copy: ContentCopy) -> None:
+    line = content_copy.replace_line(EMERGENCY_FILE, r"^  kata: \[urgent, emergency\]",
+                                     "  kata: [urgent, emergency, help, sih]")
+    found = {p.message for p in _all(content_copy)
+             if (p.file, p.line, p.severity) == (EMERGENCY_FILE, line, Severity.WARNING)}
+    assert any("'help' dibakukan menjadi 'tolong'" in m and "bagian minta_tolong" in m
+               for m in found), found
+    assert any("'sih' dihapus oleh normalisasi.yaml" in m for m in found), found

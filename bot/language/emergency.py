@@ -29,7 +29,7 @@ POSSIBILITY_REACH = 2
 """'takut disekap', 'kalau nanti dipukul'."""
 COMPANION_REACH = 6
 """How far a `bersama` word may be: 'paspor saya ditahan agen'."""
-PERSONAL_REACH = 3
+PERSONAL_REACH = 6
 """'majikan memukul saya', 'adik saya dikurung': a strong signal that happens to someone real."""
 MAX_TYPED_TOKENS = 8
 """'darurat', 'tolong darurat pak': the typed word with a few courtesy words."""

@@ -79,8 +79,8 @@ def test_an_unknown_strength_is_explained_in_indonesian(content_copy: ContentCop
 
 
 def test_a_one_word_phrase_is_a_warning_only(content_copy: ContentCopy) -> None:
-    line = content_copy.replace_line(EMERGENCY_FILE, r'^  frasa: \["sampai sekarang"',
-                                     '  frasa: ["hingga", "sampai sekarang", "sampai saat ini"]')
+    line = content_copy.replace_line(EMERGENCY_FILE, r'^  frasa: \["tidak pernah", "belum',
+                                     '  frasa: ["hingga", "tidak pernah", "belum pernah"]')
     warnings = [p for p in _all(content_copy) if (p.file, p.line) == (EMERGENCY_FILE, line)]
     assert [p.severity for p in warnings] == [Severity.WARNING]
     assert "frasa 'hingga' hanya satu kata" in warnings[0].message

@@ -29,6 +29,8 @@ POSSIBILITY_REACH = 2
 """'takut disekap', 'kalau nanti dipukul'."""
 COMPANION_REACH = 6
 """How far a `bersama` word may be: 'paspor saya ditahan agen'."""
+ONGOING_REACH = 3
+"""'masih dikurung', 'tidak bisa dihubungi sejak kemarin' — but not '... tapi masih trauma'."""
 PERSONAL_REACH = 6
 """'majikan memukul saya', 'adik saya dikurung': a strong signal that happens to someone real."""
 MAX_TYPED_TOKENS = 8
@@ -174,25 +176,32 @@ class EmergencyDetector:
                 labels_at[position] = hit.labels
         if _only_typed_words(tokens, labels_at):
             return Assessment(True, "typed-word")
-        found = {label for hit in hits for label in hit.labels}
+        return _decide(self._evidence(tokens, hits, labels_at))
+
+    def _evidence(self, tokens: Sequence[str], hits: Sequence[_Hit],
+                  labels_at: Sequence[frozenset[str]]) -> _Evidence:
         positions: dict[str, list[int]] = {}
         for hit in hits:
             for label in hit.labels:
                 positions.setdefault(label, []).append(hit.start)
-        counted: dict[str, set[tuple[str, ...]]] = {}
-        personal = False
+        terms: dict[str, set[tuple[str, ...]]] = {}
+        personal = ongoing = False
         for hit in hits:
             for label in hit.labels:
                 signal = self._by_label.get(label)
-                if signal is not None and self._counts(signal, hit, positions, labels_at):
-                    counted.setdefault(signal.id, set()).add(tokens[hit.start : hit.end])
-                    personal = personal or (signal.kekuatan == "kuat" and _near(
-                        positions.get(Role.WRITER, []), hit.start, PERSONAL_REACH))
-        return _decide(found, [self._signals[i] for i in self._signals if i in counted],
-                       _Evidence(
-                           weak_terms=sum(len(terms) for i, terms in counted.items()
-                                          if self._signals[i].kekuatan == "lemah"),
-                           personal=personal, length=len(tokens)))
+                if signal is None or not self._counts(signal, hit, positions, labels_at):
+                    continue
+                terms.setdefault(signal.id, set()).add(tuple(tokens[hit.start : hit.end]))
+                ongoing = ongoing or _near(positions.get(Role.ONGOING, []), hit.start,
+                                           ONGOING_REACH)
+                personal = personal or (signal.kekuatan == "kuat" and _near(
+                    positions.get(Role.WRITER, []), hit.start, PERSONAL_REACH))
+        counted = [signal for signal in self._signals.values() if signal.id in terms]
+        return _Evidence(
+            found=frozenset(label for hit in hits for label in hit.labels),
+            counted=tuple(counted),
+            weak_terms=sum(len(terms[s.id]) for s in counted if s.kekuatan == "lemah"),
+            ongoing=ongoing, personal=personal, length=len(tokens))
 
     def _counts(self, signal: DangerSignal, hit: _Hit, positions: Mapping[str, list[int]],
                 labels_at: Sequence[frozenset[str]]) -> bool:
@@ -252,21 +261,28 @@ def _only_typed_words(tokens: Sequence[str], labels_at: Sequence[frozenset[str]]
 
 @dataclass(frozen=True)
 class _Evidence:
+    found: frozenset[str]
+    """Every label in the message (roles anywhere count message-wide)."""
+    counted: tuple[DangerSignal, ...]
+    """The danger signals that count, in darurat.yaml order."""
     weak_terms: int
     """Different weak words: 'tidak pulang' and 'tidak bisa dihubungi' are two."""
+    ongoing: bool
+    """'masih', 'sejak kemarin' next to a danger signal ('masih dikurung', not 'masih trauma')."""
     personal: bool
-    """A strong signal next to a real person: a story, even when it ends 'apakah termasuk?'."""
+    """A strong signal next to the writer: a story, even when it ends 'apakah termasuk?'."""
     length: int
 
 
-def _decide(found: set[str], counted: Sequence[DangerSignal], evidence: _Evidence
-            ) -> Assessment:
-    ids = tuple(signal.id for signal in counted)
-    strong = [signal for signal in counted if signal.kekuatan == "kuat"]
+def _decide(evidence: _Evidence) -> Assessment:
+    found, counted, ongoing = evidence.found, evidence.counted, evidence.ongoing
     if not counted:
         return Assessment(False, "no-danger")
-    alarm, ongoing = Role.ALARM in found, Role.ONGOING in found
-    plea, now = Role.PLEA in found, Role.NOW in found
+    ids = tuple(signal.id for signal in counted)
+    strong = [signal for signal in counted if signal.kekuatan == "kuat"]
+    alarm = Role.ALARM in found
+    plea = Role.PLEA in found
+    now = Role.NOW in found or Role.ONGOING in found
     person = Role.WRITER in found or Role.PERSON in found
     pressing = alarm or ongoing or ((plea or now) and person)
     if Role.OVER in found and not (alarm or ongoing):

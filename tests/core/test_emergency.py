@@ -70,6 +70,7 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("apa ancaman pidana menyekap orang", "general-question"),
     ("hukuman bagi pelaku penculikan", "general-question"),
     ("dulu saya pernah dikurung, sekarang sudah aman, bagaimana minta restitusi", "over"),
+    ("dulu dikurung majikan, sudah pulang tapi masih trauma, ada konseling?", "over"),
     ("tahun 2020 kakak saya pernah disekap di sabah, bisakah dia melapor?", "past"),
     ("pinjol ngancam sebar foto saya ke kontak", "off-topic"),
     ("saya tidak dipukul, cuma gajinya telat", "no-danger"),

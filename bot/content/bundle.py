@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.content.emergency_models import EmergencySignals
 from bot.content.models import (
     Channel,
     FaqEntry,
@@ -25,6 +26,7 @@ class ContentBundle:
     messages: Messages
     job_offer_check: JobOfferCheckContent
     tips: TipsContent
+    emergency_signals: EmergencySignals
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

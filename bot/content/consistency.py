@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.content.channels import UNCONFIRMED_MARK, expand_placeholders
+from bot.content.emergency_check import check_emergency_signals
 from bot.content.models import (
     ANSWER_SOFT_LIMIT,
     CHANNEL_PLACEHOLDER,
@@ -48,6 +49,7 @@ LEXICON_FILE = "normalisasi.yaml"
 MESSAGES_FILE = "pesan.yaml"
 JOB_OFFER_CHECK_FILE = "cek_tawaran.yaml"
 TIPS_FILE = "tips.yaml"
+EMERGENCY_FILE = "darurat.yaml"
 
 STALE_AFTER = timedelta(days=365)
 MESSAGE_RESERVE = 1000
@@ -98,6 +100,10 @@ def check_consistency(
         if document is not None:
             problems += _guarded(file_name, lambda document=document: _check_prevention(
                 document, channel_ids, faq_ids))
+    emergency_document = documents.get(EMERGENCY_FILE)
+    if emergency_document is not None:
+        problems += _guarded(EMERGENCY_FILE, lambda: check_emergency_signals(
+            emergency_document, messages_document, lexicon_document))
     return problems
 
 

@@ -15,6 +15,10 @@ _PATTERN_HINTS = {
     "whatsapp": "hanya angka, spasi, atau tanda hubung, boleh diawali +, di dalam tanda kutip",
     "url": "alamat harus diawali https:// atau http:// dan tanpa spasi",
     "email": "alamat e-mail tidak sah",
+    "kata": "satu kata saja, huruf kecil a-z dan angka, tanpa spasi atau tanda baca",
+    "pengisi": "satu kata saja, huruf kecil a-z dan angka, tanpa spasi atau tanda baca",
+    "frasa": "huruf kecil a-z dan angka, kata dipisah spasi, tanpa tanda baca",
+    "bersama": "huruf kecil a-z dan angka, kata dipisah spasi, tanpa tanda baca",
 }
 _QUOTE_WHY = "nomor telepon dan jam selalu ditulis di dalam tanda kutip"
 
@@ -61,7 +65,8 @@ def describe(error: ErrorDetails, *, typed: str | None = None,
         return (f"'{field}' harus tanggal dengan format \"TTTT-BB-HH\", misalnya "
                 f"\"2026-01-28\"{shown}")
     if kind == "literal_error":
-        return f"'{field}' harus salah satu dari: {ctx.get('expected', '')} (sekarang: {value!r})"
+        expected = str(ctx.get("expected", "")).replace(" or ", " atau ")
+        return f"'{field}' harus salah satu dari: {expected} (sekarang: {value!r})"
     if kind in {"list_type", "tuple_type"}:
         return f"'{field}' harus berupa daftar (setiap butir di baris sendiri, diawali '- ')"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:

@@ -21,6 +21,7 @@ from pydantic_core import ErrorDetails
 
 from bot.content.bundle import ContentBundle
 from bot.content.consistency import (
+    EMERGENCY_FILE,
     FAQ_FILE,
     JOB_OFFER_CHECK_FILE,
     LEXICON_FILE,
@@ -30,6 +31,7 @@ from bot.content.consistency import (
     check_consistency,
     unexpected_problem,
 )
+from bot.content.emergency_models import EmergencySignals
 from bot.content.error_messages import describe
 from bot.content.models import FaqFile, Lexicon, Messages, StatsFile
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
@@ -38,6 +40,7 @@ from bot.content.yaml_source import YamlDocument, read_yaml
 
 __all__ = [
     "CONTENT_FILES",
+    "EMERGENCY_FILE",
     "FAQ_FILE",
     "JOB_OFFER_CHECK_FILE",
     "LEXICON_FILE",
@@ -59,6 +62,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     MESSAGES_FILE: Messages,
     JOB_OFFER_CHECK_FILE: JobOfferCheckContent,
     TIPS_FILE: TipsContent,
+    EMERGENCY_FILE: EmergencySignals,
 }
 
 _INDONESIAN_FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -92,6 +96,7 @@ _ITEM_LABELS = {
     "categories": ("kategori", "id"),
     "regions": ("wilayah", "id"),
     "years": ("tahun", "year"),
+    "tanda_bahaya": ("tanda bahaya", "id"),
 }
 
 
@@ -143,6 +148,7 @@ def load_content(content_dir: Path, *, today: date | None = None) -> LoadResult:
         messages=models[MESSAGES_FILE],
         job_offer_check=models[JOB_OFFER_CHECK_FILE],
         tips=models[TIPS_FILE],
+        emergency_signals=models[EMERGENCY_FILE],
         version=content_version({name: documents[name].digest for name in CONTENT_FILES}),
     )
     return LoadResult(bundle, problems, documents)

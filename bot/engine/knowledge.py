@@ -62,7 +62,7 @@ class Knowledge:
             matcher=matcher,
             stats_parser=StatsQueryParser(content.stats.regions, normaliser.normalise),
             stats_answers=StatsAnswers(content),
-            emergency=EmergencyDetector(),
+            emergency=EmergencyDetector(content.emergency_signals, normaliser.normalise),
             places=PlaceFinder(content.stats.regions, content.faq.places, normaliser.normalise),
             job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
         )

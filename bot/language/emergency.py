@@ -1,81 +1,306 @@
 """Is the writer, or someone near them, in danger right now? Checked before anything else.
 
-A message is an emergency when it names a danger (confined, beaten, threatened, abducted,
-unable to leave...) and points at a real person or at the present ("saya", "adik saya",
-"sekarang", "tolong"). Questions *about* such acts ("apa hukuman menyekap orang?") are not.
-Missing a real emergency costs far more than a false alarm, so ties go to emergency.
+Every word comes from `content/darurat.yaml`; this module only knows what each section is for.
+A message is read as a row of hits (a phrase, or a word in any affixed form), and each danger
+signal is judged in its clause: "tidak dipukul" does not count, "tidak boleh pulang" does,
+"takut disekap" is a fear. The message is then weighed as a whole: one strong signal, or two
+weak ones with a real person, a plea or the present, is an emergency, unless it is a general
+question about the law, something clearly over, or off-topic (a loan-app threat) with nothing
+still going on. Missing a real emergency costs far more than a false alarm, so whatever points
+at the present ("masih", "tolong saya", "help") overrides the cancelling context.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
+from bot.content.emergency_models import DangerSignal, EmergencySignals, Terms
 from bot.language.normaliser import NormalisedText
-from bot.language.stemming import stem
+from bot.language.word_forms import word_forms
 
-STRONG_DANGER_STEMS = frozenset(
-    """sekap kurung kunci pukul aniaya siksa ancam culik perkosa setrum sandera bunuh
-    gebuk hajar tonjok tampar tendang cambuk lecehkan leceh jebak tebus bius
-    ngunci nyekap ngurung mukul mukulin gebukin nyiksa ngancam ngancem nyulik nyandera
-    locked trapped beaten beat beating kidnapped kidnap abducted hostage raped abused hit hurt
-    screaming""".split()
-)
-WEAK_DANGER_STEMS = frozenset(
-    """paksa tahan jual jaga sita hilang kabur lari takut kejar ambil bawa maksa awas
-    forced""".split()
-)
-ALARM_TOKENS = frozenset("help sos darurat urgent bahaya emergency please".split())
-PLEA_TOKENS = frozenset("tolong tlg bantu".split())
-PERSON_TOKENS = frozenset(
-    """saya aku gue gua sy aq ak ulun kami kita my me i we
-    adik adek kakak abang anak istri suami teman kawan sepupu ibu ayah bapak keluarga tetangga
-    keponakan ponakan cucu pacar cewek perempuan gadis sister brother friend daughter son wife
-    orang us our neighbour neighbor girls girl boy children kids""".split()
-)
-NOW_TOKENS = frozenset(
-    "sekarang barusan lagi sedang tadi malam ini segera cepat now currently".split()
-)
-LEAVE_STEMS = frozenset("pulang keluar kabur pergi lari turun bulik lepas leave out escape".split())
-NEGATIONS = frozenset("tidak tak gak nggak enggak ga kada ndak gk never cannot cant not".split())
-SHORT_MESSAGE_TOKENS = 3
-HYPOTHETICAL_TOKENS = frozenset(
-    "apa apakah hukuman pasal definisi arti pengertian ciri contoh termasuk seandainya "
-    "misalnya umumnya biasanya".split()
-)
+MAX_TOKENS = 1000
+"""Bounded work: the normaliser already caps a message at 2,000 characters."""
+NEGATION_REACH = 3
+"""'tidak bisa pulang', 'tidak mengizinkan saya pulang'."""
+POSSIBILITY_REACH = 2
+"""'takut disekap', 'kalau nanti dipukul'."""
+COMPANION_REACH = 6
+"""How far a `bersama` word may be: 'paspor saya ditahan agen'."""
+ONGOING_REACH = 3
+"""'masih dikurung', 'tidak bisa dihubungi sejak kemarin' — but not '... tapi masih trauma'."""
+PERSONAL_REACH = 6
+"""'majikan memukul saya', 'adik saya dikurung': a strong signal that happens to someone real."""
+MAX_TYPED_TOKENS = 8
+"""'darurat', 'tolong darurat pak': the typed word with a few courtesy words."""
+SHORT_PLEA_TOKENS = 5
+"""'help bahaya', 'tolong dipaksa': a short cry needs no person or time to be believed."""
 
 
-def _cannot_leave(tokens: Sequence[str]) -> bool:
-    """'tidak bisa pulang', 'gak boleh keluar', 'kada kawa bulik' and the like."""
-    for position, token in enumerate(tokens):
-        if stem(token) in LEAVE_STEMS and any(
-            t in NEGATIONS for t in tokens[max(0, position - 3) : position]
-        ):
-            return True
-    return False
+class Role(StrEnum):
+    """What a section of darurat.yaml does to the signals around it."""
+
+    TYPED = "ketik"
+    FILLER = "pengisi"
+    PLEA = "minta_tolong"
+    ALARM = "seru"
+    WRITER = "penulis"
+    PERSON = "orang"
+    NOW = "sekarang"
+    ONGOING = "masih"
+    NEGATION = "ingkar"
+    WISH = "kemauan"
+    POSSIBILITY = "kemungkinan"
+    GENERAL = "pertanyaan_umum"
+    PAST = "sudah_lewat"
+    OVER = "sudah_aman"
+    OFF_TOPIC = "luar_topik"
+    BOUNDARY = "pemisah"
+
+
+_TYPED_COMPANIONS = frozenset({Role.TYPED, Role.FILLER, Role.PLEA, Role.ALARM, Role.WRITER,
+                               Role.PERSON, Role.NOW})
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The decision and why, for tests and for `ask --json`-style inspection."""
+
+    emergency: bool
+    reason: str
+    signals: tuple[str, ...] = ()
+    """Ids of the danger signals that counted, in darurat.yaml order."""
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    labels: frozenset[str]
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.end - self.start > 1
+
+
+def _signal_label(signal_id: str) -> str:
+    return f"signal:{signal_id}"
+
+
+def _companion_label(signal_id: str) -> str:
+    return f"with:{signal_id}"
+
+
+class _TermIndex:
+    """Words (every affixed form) and phrases (word for word) to the labels they carry."""
+
+    def __init__(self, normalise: Callable[[str], NormalisedText]) -> None:
+        self._normalise = normalise
+        self._words: dict[str, frozenset[str]] = {}
+        self._label_sets: dict[frozenset[str], frozenset[str]] = {}
+        """One shared object per distinct set of labels: some 40,000 forms share a few dozen."""
+        self._phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], set[str]]]] = {}
+        """Keyed by their first two words, so each position tries only a handful."""
+
+    def add(self, terms: Iterable[str], label: str) -> None:
+        for term in terms:
+            tokens = self._normalise(term).tokens
+            if len(tokens) == 1:
+                for form in word_forms(tokens[0]):
+                    labels = self._words.get(form, frozenset()) | {label}
+                    self._words[form] = self._label_sets.setdefault(labels, labels)
+            elif tokens:
+                self._add_phrase(tokens, label)
+
+    def _add_phrase(self, tokens: tuple[str, ...], label: str) -> None:
+        entries = self._phrases.setdefault((tokens[0], tokens[1]), [])
+        for phrase, labels in entries:
+            if phrase == tokens:
+                labels.add(label)
+                return
+        entries.append((tokens, {label}))
+        entries.sort(key=lambda entry: -len(entry[0]))
+
+    def scan(self, tokens: Sequence[str]) -> list[_Hit]:
+        """Left to right; a phrase takes its words, so 'ancaman pidana' is not a threat."""
+        hits: list[_Hit] = []
+        position = 0
+        while position < len(tokens):
+            token = tokens[position]
+            pair = (token, tokens[position + 1]) if position + 1 < len(tokens) else None
+            for phrase, labels in self._phrases.get(pair, ()) if pair else ():
+                end = position + len(phrase)
+                if tuple(tokens[position:end]) == phrase:
+                    hits.append(_Hit(position, end, frozenset(labels)))
+                    position = end
+                    break
+            else:
+                labels = self._words.get(token)
+                if labels:
+                    hits.append(_Hit(position, position + 1, labels))
+                position += 1
+        return hits
 
 
 class EmergencyDetector:
+    def __init__(self, signals: EmergencySignals,
+                 normalise: Callable[[str], NormalisedText]) -> None:
+        self._signals = {signal.id: signal for signal in signals.tanda_bahaya}
+        self._by_label = {_signal_label(signal.id): signal for signal in signals.tanda_bahaya}
+        index = _TermIndex(normalise)
+        index.add(signals.ketik.kata, Role.TYPED)
+        index.add(signals.ketik.kata, Role.ALARM)
+        index.add(signals.ketik.pengisi, Role.FILLER)
+        for role in Role:
+            terms = getattr(signals, role.value, None)
+            if isinstance(terms, Terms):
+                index.add([*terms.kata, *terms.frasa], role)
+        for signal in signals.tanda_bahaya:
+            index.add([*signal.kata, *signal.frasa], _signal_label(signal.id))
+            index.add(signal.bersama, _companion_label(signal.id))
+        self._index = index
+
     def is_emergency(self, normalised: NormalisedText) -> bool:
-        tokens = normalised.tokens
+        return self.assess(normalised).emergency
+
+    def assess(self, normalised: NormalisedText) -> Assessment:
+        tokens = normalised.tokens[:MAX_TOKENS]
         if not tokens:
+            return Assessment(False, "empty")
+        hits = self._index.scan(tokens)
+        labels_at: list[frozenset[str]] = [frozenset()] * len(tokens)
+        for hit in hits:
+            for position in range(hit.start, hit.end):
+                labels_at[position] = hit.labels
+        if _only_typed_words(tokens, labels_at):
+            return Assessment(True, "typed-word")
+        return _decide(self._evidence(tokens, hits, labels_at))
+
+    def _evidence(self, tokens: Sequence[str], hits: Sequence[_Hit],
+                  labels_at: Sequence[frozenset[str]]) -> _Evidence:
+        positions: dict[str, list[int]] = {}
+        for hit in hits:
+            for label in hit.labels:
+                positions.setdefault(label, []).append(hit.start)
+        terms: dict[str, set[tuple[str, ...]]] = {}
+        personal = ongoing = False
+        for hit in hits:
+            for label in hit.labels:
+                signal = self._by_label.get(label)
+                if signal is None or not self._counts(signal, hit, positions, labels_at):
+                    continue
+                terms.setdefault(signal.id, set()).add(tuple(tokens[hit.start : hit.end]))
+                ongoing = ongoing or _near(positions.get(Role.ONGOING, []), hit.start,
+                                           ONGOING_REACH)
+                personal = personal or (signal.kekuatan == "kuat" and _near(
+                    positions.get(Role.WRITER, []), hit.start, PERSONAL_REACH))
+        counted = [signal for signal in self._signals.values() if signal.id in terms]
+        return _Evidence(
+            found=frozenset(label for hit in hits for label in hit.labels),
+            counted=tuple(counted),
+            weak_terms=sum(len(terms[s.id]) for s in counted if s.kekuatan == "lemah"),
+            ongoing=ongoing, personal=personal, length=len(tokens))
+
+    def _counts(self, signal: DangerSignal, hit: _Hit, positions: Mapping[str, list[int]],
+                labels_at: Sequence[frozenset[str]]) -> bool:
+        """Whether this occurrence of the signal is an event, in its own clause."""
+        before = _clause_before(hit.start, labels_at)
+        negation = _last_negation(before)
+        if _possibility_before(before, len(before)) or (
+                negation is not None and _possibility_before(before, negation)):
             return False
-        token_set = set(tokens)
-        stems = {stem(t) for t in tokens}
-        strong = len(stems & STRONG_DANGER_STEMS) + _cannot_leave(tokens)
-        weak = len(stems & WEAK_DANGER_STEMS)
-        alarm = bool(token_set & ALARM_TOKENS)
-        plea = bool(token_set & PLEA_TOKENS)
-        person = bool(token_set & PERSON_TOKENS)
-        now = bool(token_set & NOW_TOKENS)
-        asking_in_general = bool(token_set & HYPOTHETICAL_TOKENS) and not (alarm or now)
-        if strong and (alarm or now or plea):
-            return True
-        if strong and (not asking_in_general or len(tokens) <= SHORT_MESSAGE_TOKENS):
-            return True
-        if strong >= 2 and person:
-            return True
-        if not weak or asking_in_general:
+        if hit.is_phrase:
+            return negation is None or signal.ingkar == "wajib"
+        if signal.bersama and not _near(positions.get(_companion_label(signal.id), []),
+                                         hit.start, COMPANION_REACH):
             return False
-        if alarm or (weak >= 2 and person):
-            return True
-        return person and (now or plea)
+        if signal.ingkar == "batal":
+            return negation is None
+        if negation is None:
+            return False
+        return not any(Role.WISH in labels for labels in before[negation + 1 :])
+
+
+def _clause_before(start: int, labels_at: Sequence[frozenset[str]]) -> list[frozenset[str]]:
+    """The labels of the words before `start`, back to the last clause boundary."""
+    before = list(labels_at[max(0, start - NEGATION_REACH - POSSIBILITY_REACH) : start])
+    for offset in range(len(before) - 1, -1, -1):
+        if Role.BOUNDARY in before[offset]:
+            return before[offset + 1 :]
+    return before
+
+
+def _last_negation(before: Sequence[frozenset[str]]) -> int | None:
+    """Index in `before` of a negation at most NEGATION_REACH words back."""
+    for offset in range(len(before) - 1, max(-1, len(before) - 1 - NEGATION_REACH), -1):
+        if Role.NEGATION in before[offset]:
+            return offset
+    return None
+
+
+def _near(positions: Sequence[int], position: int, reach: int) -> bool:
+    """Whether a sorted list of positions has one within `reach` of `position`."""
+    index = bisect_left(positions, position - reach)
+    return index < len(positions) and positions[index] <= position + reach
+
+
+def _possibility_before(before: Sequence[frozenset[str]], end: int) -> bool:
+    """'takut disekap', and 'biar saya tidak kabur' (looked for before the negation)."""
+    return any(Role.POSSIBILITY in labels
+               for labels in before[max(0, end - POSSIBILITY_REACH) : end])
+
+
+def _only_typed_words(tokens: Sequence[str], labels_at: Sequence[frozenset[str]]) -> bool:
+    """'darurat', 'DARURAT!', 'tolong darurat pak': the word the welcome tells people to type."""
+    if len(tokens) > MAX_TYPED_TOKENS or not any(Role.TYPED in labels for labels in labels_at):
+        return False
+    return all(labels & _TYPED_COMPANIONS for labels in labels_at)
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    found: frozenset[str]
+    """Every label in the message (roles anywhere count message-wide)."""
+    counted: tuple[DangerSignal, ...]
+    """The danger signals that count, in darurat.yaml order."""
+    weak_terms: int
+    """Different weak words: 'tidak pulang' and 'tidak bisa dihubungi' are two."""
+    ongoing: bool
+    """'masih', 'sejak kemarin' next to a danger signal ('masih dikurung', not 'masih trauma')."""
+    personal: bool
+    """A strong signal next to the writer: a story, even when it ends 'apakah termasuk?'."""
+    length: int
+
+
+def _decide(evidence: _Evidence) -> Assessment:
+    found, counted, ongoing = evidence.found, evidence.counted, evidence.ongoing
+    if not counted:
+        return Assessment(False, "no-danger")
+    ids = tuple(signal.id for signal in counted)
+    strong = [signal for signal in counted if signal.kekuatan == "kuat"]
+    alarm = Role.ALARM in found
+    plea = Role.PLEA in found
+    now = Role.NOW in found or Role.ONGOING in found
+    person = Role.WRITER in found or Role.PERSON in found
+    pressing = alarm or ongoing or ((plea or now) and person)
+    if Role.OVER in found and not (alarm or ongoing):
+        return Assessment(False, "over", ids)
+    if Role.PAST in found and not (pressing or now):
+        return Assessment(False, "past", ids)
+    if Role.GENERAL in found and not (pressing or evidence.personal):
+        return Assessment(False, "general-question", ids)
+    if Role.OFF_TOPIC in found and not alarm and len(strong) < 2:
+        return Assessment(False, "off-topic", ids)
+    if strong:
+        return Assessment(True, "strong-signal", ids)
+    confirmed = (
+        alarm
+        or (evidence.weak_terms >= 2 and (person or plea or now))
+        or (plea and (now or evidence.length <= SHORT_PLEA_TOKENS))
+        or ((plea or now or ongoing) and person)
+    )
+    if confirmed:
+        return Assessment(True, "weak-signals", ids)
+    return Assessment(False, "weak-signal-alone", ids)

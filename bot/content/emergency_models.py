@@ -1,0 +1,71 @@
+"""Model of the danger signals (`darurat.yaml`): every word the emergency detector looks for.
+
+The roles of the sections (what raises the alarm, what cancels it) are fixed here and in
+bot/language/emergency.py; the words are staff's to extend.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from bot.content.models import ContentModel, Slug, Text
+
+Word = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+$")]
+Phrase = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:[ -]+[a-z0-9]+)*$")
+]
+
+
+class Terms(ContentModel):
+    """Single words (matched with their affixed forms) and phrases (matched word for word)."""
+
+    kata: list[Word] = Field(default_factory=list)
+    frasa: list[Phrase] = Field(default_factory=list)
+
+
+class TypedWords(ContentModel):
+    """The words people are told to type when in danger ("Ketik darurat")."""
+
+    kata: list[Word] = Field(min_length=1)
+    pengisi: list[Word] = Field(default_factory=list)
+    """Courtesy and filler words that may stand next to them ("darurat pak")."""
+
+
+class DangerSignal(ContentModel):
+    id: Slug
+    arti: Text
+    """What the signal means, for staff reading the file."""
+    kekuatan: Literal["kuat", "lemah"]
+    """kuat: enough alone; lemah: needs a second signal, a plea or the present."""
+    kata: list[Word] = Field(default_factory=list)
+    frasa: list[Phrase] = Field(default_factory=list)
+    ingkar: Literal["wajib", "batal"] = "batal"
+    """batal: "tidak dipukul" does not count; wajib: only "tidak boleh pulang" counts."""
+    bersama: list[Phrase] = Field(default_factory=list)
+    """When given, a word counts only with one of these nearby ("paspor ... ditahan")."""
+
+
+class EmergencySignals(ContentModel):
+    version: int = 1
+    ketik: TypedWords
+    tanda_bahaya: list[DangerSignal] = Field(min_length=1)
+    minta_tolong: Terms
+    seru: Terms
+    penulis: Terms
+    """The writer: 'saya', 'kami'."""
+    orang: Terms
+    """Someone the writer knows: 'adik', 'teman'."""
+    sekarang: Terms
+    masih: Terms
+    ingkar: Terms
+    kemauan: Terms
+    """"tidak mau pulang" is a wish, not a prohibition."""
+    kemungkinan: Terms
+    """"takut disekap", "kalau dipaksa": a fear or a case, not an event."""
+    pertanyaan_umum: Terms
+    sudah_lewat: Terms
+    sudah_aman: Terms
+    luar_topik: Terms
+    pemisah: Terms

@@ -1,0 +1,136 @@
+"""The emergency detector: the words people are told to type, narratives, and near misses.
+
+Whole-set recall and false alarms on the development sets are in test_dev_set_*; the single
+cases here pin each rule of bot/language/emergency.py so a change to one shows which broke.
+"""
+
+from __future__ import annotations
+
+import pytest
+from ruamel.yaml import YAML
+
+from bot.content.bundle import ContentBundle
+from bot.content.emergency_check import danger_vocabulary, emergency_instructions
+from bot.content.loader import EMERGENCY_FILE, load_content
+from bot.engine.engine import Engine
+from bot.engine.knowledge import Knowledge
+from bot.engine.reply import Intent
+from bot.language.word_forms import word_forms
+from tests.conftest import DATA_DIR
+from tests.content_copy import ContentCopy
+
+DEV_SET = YAML(typ="safe").load((DATA_DIR / "dev_emergency.yaml").read_text(encoding="utf-8"))
+MAX_DEV_FALSE_ALARMS = 2
+
+
+def _typed_words(content: ContentBundle) -> list[str]:
+    """What pesan.yaml tells people in danger to type, read from the content itself."""
+    texts = {key: value for key, value in content.messages.model_dump().items()
+             if isinstance(value, str)}
+    vocabulary = danger_vocabulary(content.emergency_signals.model_dump())
+    return sorted({word for _, _, word in emergency_instructions(texts, vocabulary)})
+
+
+def test_the_welcome_tells_people_in_danger_what_to_type(content: ContentBundle) -> None:
+    assert _typed_words(content), "no 'Ketik <b>…</b>' instruction found next to danger words"
+
+
+@pytest.mark.parametrize("variant", ["{}", "{upper}", "{}!", "{upper}!!!", "tolong {}",
+                                     "{} pak", "  {}  ", "{}, tolong segera", "{title}?"])
+def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
+        engine: Engine, content: ContentBundle, variant: str) -> None:
+    for word in [*_typed_words(content), *content.emergency_signals.ketik.kata]:
+        text = variant.format(word, upper=word.upper(), title=word.title())
+        reply = engine.reply_to(text)
+        assert reply.intent is Intent.EMERGENCY, (text, reply.intent, reply.faq_id)
+        assert reply.html == engine.reply_to_action("emergency").html
+
+
+@pytest.mark.parametrize(("text", "signal"), [
+    ("kami kerja tidak manusiawi tiap hari diintimidasi mandor, tolong bebaskan kami", "ancaman"),
+    ("help, bahaya", "bahaya"),
+    ("saya harus lunasi utang 10 juta dulu baru boleh pulang, sekarang disuruh kerja di bar",
+     "utang-untuk-pulang"),
+    ("majikan memukul saya tiap hari dan cuma kasih makan sekali sehari", "kekerasan"),
+    ("adik saya pergi sama orang tidak dikenal, sejak kemarin tidak bisa dihubungi",
+     "hilang-kontak"),
+    ("paspor ditahan agen, kami tidak bisa pulang", "tidak-boleh-pergi"),
+    ("ulun dikurung, kada kawa bulik", "dikurung"),
+    ("sy gk dipukul tp dikunci dr luar", "dikurung"),
+    ("majikan memukul saya tiap hari, apakah ini termasuk tppo?", "kekerasan"),
+])
+def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
+        knowledge: Knowledge, text: str, signal: str) -> None:
+    assessment = knowledge.emergency.assess(knowledge.normaliser.normalise(text))
+    assert assessment.emergency, assessment
+    assert signal in assessment.signals, assessment
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("apa ancaman pidana menyekap orang", "general-question"),
+    ("hukuman bagi pelaku penculikan", "general-question"),
+    ("dulu saya pernah dikurung, sekarang sudah aman, bagaimana minta restitusi", "over"),
+    ("dulu dikurung majikan, sudah pulang tapi masih trauma, ada konseling?", "over"),
+    ("tahun 2020 kakak saya pernah disekap di sabah, bisakah dia melapor?", "past"),
+    ("pinjol ngancam sebar foto saya ke kontak", "off-topic"),
+    ("saya tidak dipukul, cuma gajinya telat", "no-danger"),
+    ("saya takut disekap kalau kerja ke malaysia", "no-danger"),
+    ("anak saya tidak mau pulang dari rumah neneknya", "no-danger"),
+    ("paspor saya disimpan agen untuk urus visa", "weak-signal-alone"),
+])
+def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
+                                                      reason: str) -> None:
+    assessment = knowledge.emergency.assess(knowledge.normaliser.normalise(text))
+    assert (assessment.emergency, assessment.reason) == (False, reason), assessment
+
+
+def test_what_is_still_going_on_overrides_the_past(knowledge: Knowledge) -> None:
+    text = "dulu pernah coba kabur, sekarang saya masih dikurung"
+    assert knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text))
+
+
+def test_two_strong_signals_outweigh_an_off_topic_word(knowledge: Knowledge) -> None:
+    text = "dc pinjol datang ke rumah, memukul saya dan mengancam membunuh"
+    assert knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text))
+
+
+@pytest.mark.parametrize("expected", [True, False])
+def test_every_emergency_of_the_dev_set_is_found_and_few_false_alarms(
+        knowledge: Knowledge, expected: bool) -> None:
+    wrong = [q["text"] for q in DEV_SET if q["emergency"] is expected
+             and knowledge.emergency.is_emergency(knowledge.normaliser.normalise(q["text"]))
+             is not expected]
+    if expected:
+        assert wrong == [], wrong
+    else:
+        assert len(wrong) <= MAX_DEV_FALSE_ALARMS, wrong
+
+
+def test_the_dev_set_is_large_and_balanced() -> None:
+    emergencies = sum(q["emergency"] for q in DEV_SET)
+    assert len(DEV_SET) >= 60
+    assert emergencies >= 30 and len(DEV_SET) - emergencies >= 30
+
+
+def test_staff_can_add_a_signal_without_code(content_copy: ContentCopy) -> None:
+    text = "saya dijadikan jaminan utang oleh bos"
+    before = load_content(content_copy.folder).bundle
+    assert before is not None
+    knowledge = Knowledge.build(before)
+    assert not knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text))
+    content_copy.insert_after(EMERGENCY_FILE, r"^tanda_bahaya:",
+                              '  - id: dijaminkan\n    arti: "dijadikan jaminan utang"\n'
+                              '    kekuatan: kuat\n    frasa: ["dijadikan jaminan"]\n')
+    after = load_content(content_copy.folder).bundle
+    assert after is not None
+    knowledge = Knowledge.build(after)
+    assert knowledge.emergency.assess(knowledge.normaliser.normalise(text)).signals == (
+        "dijaminkan",)
+
+
+def test_affixed_and_spoken_forms_are_generated() -> None:
+    assert {"disekap", "menyekap", "nyekap", "penyekapan", "disekapnya"} <= word_forms("sekap")
+    assert {"dipukuli", "memukul", "mukulin", "pemukulan"} <= word_forms("pukul")
+    assert {"mengurung", "ngurung", "terkurung"} <= word_forms("kurung")
+    assert {"menculik", "nyulik", "penculikan"} <= word_forms("culik")
+    assert "kunci" not in word_forms("dikunci")

@@ -8,8 +8,9 @@ from pydantic import ValidationError
 
 from bot.content.loader import load_content
 from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
+from bot.engine.knowledge import Knowledge, UnderstandingSetup
 from bot.settings import Settings
+from bot.understanding.encoder import EmbeddingCache, load_encoder
 
 
 def load_settings() -> Settings:
@@ -32,4 +33,10 @@ def load_engine(settings: Settings) -> Engine:
         for problem in result.errors:
             print(problem, file=sys.stderr)
         sys.exit(f"Konten di {settings.content_dir} tidak sah; perbaiki lalu coba lagi.")
-    return Engine(Knowledge.build(result.bundle))
+    return Engine(Knowledge.build(result.bundle, understanding_setup(settings)))
+
+
+def understanding_setup(settings: Settings) -> UnderstandingSetup:
+    """The encoder the settings ask for, its vectors cached under DATA_DIR/cache."""
+    return UnderstandingSetup(encoder=load_encoder(settings.sentence_encoder),
+                              cache=EmbeddingCache(settings.data_dir / "cache"))

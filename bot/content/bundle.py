@@ -10,6 +10,7 @@ from bot.content.models import (
     FaqFile,
     Lexicon,
     Messages,
+    OffTopicFile,
     Region,
     StatsFile,
     YearFigures,
@@ -25,6 +26,7 @@ class ContentBundle:
     messages: Messages
     job_offer_check: JobOfferCheckContent
     tips: TipsContent
+    offtopic: OffTopicFile
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

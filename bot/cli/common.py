@@ -11,6 +11,7 @@ from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge, UnderstandingSetup
 from bot.settings import Settings
 from bot.understanding.encoder import EmbeddingCache, load_encoder
+from bot.understanding.store import ModelStore
 
 
 def load_settings() -> Settings:
@@ -37,6 +38,8 @@ def load_engine(settings: Settings) -> Engine:
 
 
 def understanding_setup(settings: Settings) -> UnderstandingSetup:
-    """The encoder the settings ask for, its vectors cached under DATA_DIR/cache."""
+    """The encoder the settings ask for; its vectors and the trained model kept under
+    DATA_DIR/cache, so a restart with the same content neither embeds nor trains."""
+    folder = settings.data_dir / "cache"
     return UnderstandingSetup(encoder=load_encoder(settings.sentence_encoder),
-                              cache=EmbeddingCache(settings.data_dir / "cache"))
+                              cache=EmbeddingCache(folder), store=ModelStore(folder))

@@ -494,14 +494,14 @@ def _check_offtopic(document: YamlDocument,
                     line = faq_document.line_of(("faqs", position, "examples", index))
                     examples[_example_key(example)] = (str(item.get("id")), line)
     data = document.data if isinstance(document.data, dict) else {}
-    messages = data.get("messages")
+    messages = data.get("examples")
     problems: list[ContentProblem] = []
     seen: dict[str, int | None] = {}
     for index, message in enumerate(messages if isinstance(messages, list) else []):
         if not isinstance(message, str):
             continue
         key = _example_key(message)
-        line = document.line_of(("messages", index))
+        line = document.line_of(("examples", index))
         if key in examples:
             faq_id, faq_line = examples[key]
             problems.append(ContentProblem(document.name, line,

@@ -111,8 +111,8 @@ class OffTopicFile(ContentModel):
     """Messages the bot must refuse (`luar_topik.yaml`), near misses above all ("perdagangan
     saham", a traffic fine, a loan app): the classifier learns them as a class of their own."""
 
-    sumber: Text | None = None
-    messages: list[Text] = Field(min_length=1)
+    version: int = 1
+    examples: list[Text] = Field(min_length=1)
 
 
 class EmergencyMessage(ContentModel):

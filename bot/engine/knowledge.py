@@ -16,6 +16,7 @@ from bot.stats.query import StatsQueryParser
 from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
 from bot.understanding.examples import training_examples
 from bot.understanding.model import IntentModel
+from bot.understanding.store import ModelStore
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class UnderstandingSetup:
 
     encoder: SentenceEncoder | None = None
     cache: EmbeddingCache = field(default_factory=lambda: EmbeddingCache(None))
+    store: ModelStore = field(default_factory=lambda: ModelStore(None))
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ class Knowledge:
         )
         intents = IntentModel.train(
             training_examples(content), normalise=normaliser.normalise,
-            question_words=content.lexicon.kata_tanya, encoder=setup.encoder, cache=setup.cache)
+            question_words=content.lexicon.kata_tanya, encoder=setup.encoder, cache=setup.cache,
+            store=setup.store)
         return cls(
             content=content,
             normaliser=normaliser,

@@ -20,5 +20,5 @@ class Example:
 def training_examples(content: ContentBundle) -> list[Example]:
     examples = [Example(text, entry.id)
                 for entry in content.faq.faqs for text in (entry.question, *entry.examples)]
-    examples += [Example(text, OFFTOPIC) for text in content.offtopic.messages]
+    examples += [Example(text, OFFTOPIC) for text in content.offtopic.examples]
     return examples

@@ -31,12 +31,12 @@ class DecisionPolicy:
     """Thresholds on calibrated probabilities, chosen on the development questions
     (tests/data/questions*.yaml, dev_narrative.yaml), never on the frozen test set."""
 
-    answer_threshold: float = 0.45
+    answer_threshold: float = 0.4
     answer_margin: float = 0.2
     """The best entry must lead the runner-up by this much, or the bot asks."""
-    clarify_floor: float = 0.15
+    clarify_floor: float = 0.2
     """A candidate offered in "Maksud Anda ...?" needs at least this probability ..."""
-    clarify_total: float = 0.5
+    clarify_total: float = 0.6
     """... and the candidates together at least this much, or it is a plain fallback."""
     suggestion_threshold: float = 0.08
     max_candidates: int = 3

@@ -126,7 +126,7 @@ def nearest_phrasing_answerer(engine: Engine, label_of: Callable[[str], str]) ->
     """A baseline: the engine's checks before the FAQ, then always the nearest label."""
     def answer(item: Item) -> Reply:
         label = label_of(item.text)
-        return engine.reply_to(item.text, ranking=Ranking((Scored(label, 1.0),)))
+        return engine.reply_to(item.text, ranking=Ranking((Scored(label, 1.0),)))  # no gate
     return answer
 
 

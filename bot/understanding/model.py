@@ -26,7 +26,7 @@ from sklearn.svm import LinearSVC
 from bot.language.normaliser import NormalisedText
 from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
 from bot.understanding.examples import OFFTOPIC, Example
-from bot.understanding.features import LexicalFeaturiser
+from bot.understanding.features import LexicalFeaturiser, content_terms
 from bot.understanding.segments import Part, parts_to_score
 from bot.understanding.store import ModelStore
 
@@ -57,6 +57,8 @@ class Ranking:
     """Every label, most probable first; probabilities sum to 1."""
 
     scores: tuple[Scored, ...]
+    words: int | None = None
+    """Meaning-bearing words in the message: one word ("kapal") is too little to answer."""
 
     def probability(self, label: str) -> float:
         return next((s.probability for s in self.scores if s.label == label), 0.0)
@@ -159,7 +161,8 @@ class IntentModel:
                 EMBEDDING_C, folds)
             probabilities = _mix(probabilities, from_vectors)
         classes = [str(c) for c in np.unique(labels)]
-        held_out = tuple(_ranking(classes, row) for row in probabilities)
+        held_out = tuple(_ranking(classes, row, len(content_terms(text)))
+                         for row, text in zip(probabilities, texts, strict=True))
         return Trained(featuriser, lexical, embedded, held_out)
 
     def rank(self, text: str) -> Ranking:
@@ -168,13 +171,14 @@ class IntentModel:
 
     def rank_parts(self, parts: Sequence[Part]) -> Ranking:
         """Parts are scored lexically; the encoder (one call) reads the whole, `parts[0]`."""
-        features = self._featuriser.transform([self._normalise(p.text) for p in parts])
+        normalised = [self._normalise(p.text) for p in parts]
+        features = self._featuriser.transform(normalised)
         weights = np.array([p.weight for p in parts])
         probabilities = weights @ self._lexical.probabilities(features) / weights.sum()
         if self.encoder is not None and self._embedded is not None:
             vector = self.encoder.encode([parts[0].text])
             probabilities = _mix(probabilities, self._embedded.probabilities(vector)[0])
-        return _ranking(self._labels, probabilities)
+        return _ranking(self._labels, probabilities, len(content_terms(normalised[0])))
 
 
 def _mix(lexical: np.ndarray, embedded: np.ndarray) -> np.ndarray:
@@ -212,6 +216,6 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-def _ranking(labels: Sequence[str], probabilities: np.ndarray) -> Ranking:
+def _ranking(labels: Sequence[str], probabilities: np.ndarray, words: int) -> Ranking:
     order = np.argsort(-probabilities, kind="stable")
-    return Ranking(tuple(Scored(labels[i], float(probabilities[i])) for i in order))
+    return Ranking(tuple(Scored(labels[i], float(probabilities[i])) for i in order), words)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.understanding.examples import OFFTOPIC
-from bot.understanding.model import Ranking
+from bot.understanding.model import Ranking, Scored
 
 
 class Outcome(StrEnum):
@@ -38,6 +38,8 @@ class DecisionPolicy:
     """A candidate offered in "Maksud Anda ...?" needs at least this probability ..."""
     clarify_total: float = 0.6
     """... and the candidates together at least this much, or it is a plain fallback."""
+    min_answer_words: int = 2
+    """A one-word message ("kapal", "kerja") is not a question: suggest, never answer."""
     suggestion_threshold: float = 0.08
     max_candidates: int = 3
     max_suggestions: int = 3
@@ -48,11 +50,17 @@ class DecisionPolicy:
         if not faqs or ranking.probability(OFFTOPIC) >= best:
             return Decision(Outcome.OFFTOPIC, (), best)
         runner_up = faqs[1].probability if len(faqs) > 1 else 0.0
+        enough_words = ranking.words is None or ranking.words >= self.min_answer_words
+        if not enough_words:
+            return self._fallback(faqs, best)
         if best >= self.answer_threshold and best - runner_up >= self.answer_margin:
             return Decision(Outcome.ANSWER, (faqs[0].label,), best)
         close = [s for s in faqs[: self.max_candidates] if s.probability >= self.clarify_floor]
         if len(close) >= 2 and sum(s.probability for s in close) >= self.clarify_total:
             return Decision(Outcome.CLARIFY, tuple(s.label for s in close), best)
+        return self._fallback(faqs, best)
+
+    def _fallback(self, faqs: tuple[Scored, ...], best: float) -> Decision:
         suggestions = tuple(s.label for s in faqs[: self.max_suggestions]
                             if s.probability >= self.suggestion_threshold)
         return Decision(Outcome.FALLBACK, suggestions, best)

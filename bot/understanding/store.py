@@ -25,8 +25,12 @@ FORMAT = 1
 
 
 class ModelStore:
+    """The last trained model in memory (a reload that changed only answers reuses it) and,
+    with a folder, on disk (a restart reuses it)."""
+
     def __init__(self, folder: Path | None) -> None:
         self._folder = folder
+        self._last: tuple[str, Any] | None = None
 
     @staticmethod
     def key(parts: Iterable[str]) -> str:
@@ -39,6 +43,8 @@ class ModelStore:
         return None if self._folder is None else self._folder / f"intent-model-{key}.pickle"
 
     def load(self, key: str) -> Any | None:
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         path = self._path(key)
         if path is None or not path.exists():
             return None
@@ -50,6 +56,7 @@ class ModelStore:
             return None
 
     def save(self, key: str, trained: Any) -> None:
+        self._last = (key, trained)
         path = self._path(key)
         if path is None:
             return

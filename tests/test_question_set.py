@@ -31,7 +31,7 @@ def _expected(question: dict[str, str]) -> tuple[str, str | None]:
 def test_question_set_is_large_and_varied(name: str) -> None:
     counts = Counter(q["intent"] for q in SETS[name])
     assert len(SETS[name]) >= 200
-    assert all(counts[intent.value] >= 10 for intent in Intent)
+    assert all(counts[intent.value] >= 10 for intent in Intent if intent is not Intent.CLARIFY)
 
 
 @pytest.mark.parametrize("name", SETS)

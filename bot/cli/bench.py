@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from bot.cli.common import load_engine, load_settings
+from bot.cli.common import load_engine, load_settings, understanding_setup
 from bot.content.loader import load_content_or_raise
+
+DATA_DIR = Path("tests/data")
+"""The labelled question sets (a checkout's; the frozen test set is read when present)."""
 
 
 def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
-              per_user: int = 10, mode: str = "both") -> int:
+              per_user: int = 10, mode: str = "both", encoder: str | None = None,
+              baselines: bool = True) -> int:
     settings = load_settings()
-    if part in {"matcher", "all"}:
-        from bot.bench.matcher import run_matcher_benchmark
+    if encoder is not None:
+        settings = settings.model_copy(update={"sentence_encoder": encoder})
+    if part in {"understanding", "all"}:
+        from bot.bench.understanding import run_understanding_benchmark
+
+        print(f"== understanding (encoder: {settings.sentence_encoder})", flush=True)
+        for line in run_understanding_benchmark(load_engine(settings), DATA_DIR,
+                                                baselines=baselines):
+            print(line, flush=True)
+    if part in {"latency", "all"}:
+        from bot.bench.latency import run_latency_benchmark
 
         content = load_content_or_raise(settings.content_dir)
-        print("== matcher (engine.reply_to, one process, one core)")
-        for line in run_matcher_benchmark(content, questions).lines():
+        print("== reply decision (engine.reply_to, one process)", flush=True)
+        figures = run_latency_benchmark(content, understanding_setup(settings),
+                                        f"encoder: {settings.sentence_encoder}", DATA_DIR,
+                                        questions)
+        for line in figures.lines():
             print(line)
-    if part == "matcher":
+    if part in {"understanding", "latency"}:
         return 0
     from bot.bench.standin import StandinUnavailable
 

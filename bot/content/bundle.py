@@ -11,6 +11,7 @@ from bot.content.models import (
     FaqFile,
     Lexicon,
     Messages,
+    OffTopicFile,
     Region,
     StatsFile,
     YearFigures,
@@ -27,6 +28,7 @@ class ContentBundle:
     job_offer_check: JobOfferCheckContent
     tips: TipsContent
     emergency_signals: EmergencySignals
+    offtopic: OffTopicFile
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

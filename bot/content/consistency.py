@@ -50,6 +50,7 @@ MESSAGES_FILE = "pesan.yaml"
 JOB_OFFER_CHECK_FILE = "cek_tawaran.yaml"
 TIPS_FILE = "tips.yaml"
 EMERGENCY_FILE = "darurat.yaml"
+OFFTOPIC_FILE = "luar_topik.yaml"
 
 STALE_AFTER = timedelta(days=365)
 MESSAGE_RESERVE = 1000
@@ -95,6 +96,10 @@ def check_consistency(
     if lexicon_document is not None:
         problems += _guarded(lexicon_document.name, lambda: _check_lexicon(lexicon_document))
     faq_ids = _written_ids(faq_document, "faqs") if faq_document is not None else None
+    offtopic_document = documents.get(OFFTOPIC_FILE)
+    if offtopic_document is not None:
+        problems += _guarded(offtopic_document.name, lambda: _check_offtopic(
+            offtopic_document, faq_document))
     for file_name in (JOB_OFFER_CHECK_FILE, TIPS_FILE):
         document = documents.get(file_name)
         if document is not None:
@@ -575,6 +580,44 @@ def _text_paths(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str |
     if isinstance(node, list):
         return [p for index, value in enumerate(node) for p in _text_paths(value, (*path, index))]
     return []
+
+
+# --- luar_topik.yaml -------------------------------------------------------------------------
+
+
+def _check_offtopic(document: YamlDocument,
+                    faq_document: YamlDocument | None) -> list[ContentProblem]:
+    """A message that is also an FAQ example teaches the classifier two opposite things."""
+    examples: dict[str, tuple[str, int | None]] = {}
+    if faq_document is not None:
+        for position, item in _raw_items(faq_document, "faqs"):
+            written = item.get("examples")
+            for index, example in enumerate(written if isinstance(written, list) else []):
+                if isinstance(example, str):
+                    line = faq_document.line_of(("faqs", position, "examples", index))
+                    examples[_example_key(example)] = (str(item.get("id")), line)
+    data = document.data if isinstance(document.data, dict) else {}
+    messages = data.get("examples")
+    problems: list[ContentProblem] = []
+    seen: dict[str, int | None] = {}
+    for index, message in enumerate(messages if isinstance(messages, list) else []):
+        if not isinstance(message, str):
+            continue
+        key = _example_key(message)
+        line = document.line_of(("examples", index))
+        if key in examples:
+            faq_id, faq_line = examples[key]
+            problems.append(ContentProblem(document.name, line,
+                f"pesan '{message}' juga contoh pertanyaan '{faq_id}' ({FAQ_FILE}:{faq_line}); "
+                "satu kalimat tidak bisa sekaligus di luar dan di dalam topik, hapus salah "
+                "satunya"))
+        elif key in seen:
+            problems.append(ContentProblem(document.name, line,
+                f"pesan '{message}' sudah ditulis di baris {seen[key]}; hapus salah satunya",
+                Severity.WARNING))
+        else:
+            seen[key] = line
+    return problems
 
 
 # --- normalisasi.yaml -------------------------------------------------------------------------

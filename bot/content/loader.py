@@ -26,6 +26,7 @@ from bot.content.consistency import (
     JOB_OFFER_CHECK_FILE,
     LEXICON_FILE,
     MESSAGES_FILE,
+    OFFTOPIC_FILE,
     STATS_FILE,
     TIPS_FILE,
     check_consistency,
@@ -33,7 +34,7 @@ from bot.content.consistency import (
 )
 from bot.content.emergency_models import EmergencySignals
 from bot.content.error_messages import describe
-from bot.content.models import FaqFile, Lexicon, Messages, StatsFile
+from bot.content.models import FaqFile, Lexicon, Messages, OffTopicFile, StatsFile
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 from bot.content.problems import ContentInvalid, ContentProblem, Severity
 from bot.content.yaml_source import YamlDocument, read_yaml
@@ -45,6 +46,7 @@ __all__ = [
     "JOB_OFFER_CHECK_FILE",
     "LEXICON_FILE",
     "MESSAGES_FILE",
+    "OFFTOPIC_FILE",
     "STATS_FILE",
     "TIPS_FILE",
     "LoadResult",
@@ -63,6 +65,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     JOB_OFFER_CHECK_FILE: JobOfferCheckContent,
     TIPS_FILE: TipsContent,
     EMERGENCY_FILE: EmergencySignals,
+    OFFTOPIC_FILE: OffTopicFile,
 }
 
 _INDONESIAN_FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -149,6 +152,7 @@ def load_content(content_dir: Path, *, today: date | None = None) -> LoadResult:
         job_offer_check=models[JOB_OFFER_CHECK_FILE],
         tips=models[TIPS_FILE],
         emergency_signals=models[EMERGENCY_FILE],
+        offtopic=models[OFFTOPIC_FILE],
         version=content_version({name: documents[name].digest for name in CONTENT_FILES}),
     )
     return LoadResult(bundle, problems, documents)

@@ -142,6 +142,17 @@ class Lexicon(ContentModel):
     kata: dict[str, str]
     frasa: dict[str, str] = Field(default_factory=dict)
     """Several words read as one term ("perdagangan orang" -> "tppo", Banjar "kaya apa")."""
+    kata_tanya: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$")]] = Field(
+        default_factory=list)
+    """Words that mark the sentence of a long message that asks ("bagaimana", "gimana")."""
+
+
+class OffTopicFile(ContentModel):
+    """Messages the bot must refuse (`luar_topik.yaml`), near misses above all ("perdagangan
+    saham", a traffic fine, a loan app): the classifier learns them as a class of their own."""
+
+    version: int = 1
+    examples: list[Text] = Field(min_length=1)
 
 
 class EmergencyMessage(ContentModel):
@@ -160,6 +171,8 @@ class Messages(ContentModel):
     emergency: EmergencyMessage
     fallback: Text
     fallback_suggestions: Text
+    clarify: Text
+    """"Maksud Anda ...?": two or three FAQ entries were about as likely, and buttons follow."""
     fallback_help_intro: Text
     greeting: Text
     thanks: Text

@@ -1,10 +1,10 @@
 """New content without a restart: /reload, SIGHUP, or simply saving a file.
 
-The reloader owns the swap of an `Engine`'s `Knowledge`. Loading, validating and building run in
-a worker thread (about a quarter of a second) so replies are never held up; the swap itself is
-one assignment on the event loop. Content that fails validation is never used: the bot keeps
-answering from the last good version, and the problems go back to whoever asked (the admin's
-/reload) and to the log.
+The reloader owns the swap of an `Engine`'s `Knowledge`. Loading, validating and building (a
+second or two: the intent classifier is retrained) run in a worker thread so replies are never
+held up; the swap itself is one assignment on the event loop. Content that fails validation is
+never used: the bot keeps answering from the last good version, and the problems go back to
+whoever asked (the admin's /reload) and to the log.
 
 The watcher polls the files' hashes (no extra dependency) and reloads only when the content has
 been the same for two polls in a row: an editor that is still writing a file changes its hash
@@ -118,7 +118,7 @@ class ContentReloader:
                 return state, result, None
             if result.bundle.version == self._engine.knowledge.content.version:
                 return state, result, None
-            return state, result, Knowledge.build(result.bundle)
+            return state, result, self._engine.knowledge.rebuilt(result.bundle)
         except Exception as error:
             log.exception("reloading content failed")
             problem = ContentProblem(

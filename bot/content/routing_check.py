@@ -1,10 +1,10 @@
 """Would each FAQ example still reach its own FAQ if the bot had never seen it?
 
-Examples are how staff teach the matcher; an example that only works because it is in the index
-teaches nothing. So each example is held out honestly: the FAQ index is rebuilt without it and
-the real engine decision (`Engine.reply_to`: emergency, stats, smalltalk, FAQ, fallback) is
-asked where it lands. To keep this to seconds, k-fold: fold i removes every FAQ's examples
-number i, i+k, i+2k... at once, so there are only k rebuilds of `Knowledge`.
+Examples are how staff teach the classifier; an example that only works because it was trained
+on teaches nothing. So each example is held out honestly: the intent model already scores every
+training example with a model trained without it (k-fold cross-validation, done once while it
+calibrates its probabilities), and the real engine decision (`Engine.reply_to`: emergency,
+stats, smalltalk, then the decision policy on those held-out scores) is asked where it lands.
 
 Examples answered as an emergency or as statistics are *not* counted as wrong: danger and
 numbers are checked before the FAQ by design ("tolong saya dikurung majikan" must get the
@@ -14,18 +14,18 @@ listed separately, because such an example cannot teach the FAQ matcher anything
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 
 from bot.content.bundle import ContentBundle
 from bot.content.loader import FAQ_FILE
 from bot.content.yaml_source import YamlDocument
-from bot.engine.engine import Engine, MatchPolicy
+from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Intent
+from bot.understanding.examples import Example
+from bot.understanding.policy import DecisionPolicy
 
-FOLDS = 10
 BY_DESIGN = frozenset({Intent.EMERGENCY, Intent.STATS})
 
 
@@ -39,6 +39,8 @@ class RoutedExample:
     intent: Intent
     landed_on: str | None
     """The FAQ the engine answered with, when it answered with one."""
+    offered: tuple[str, ...] = ()
+    """The entries offered in "Maksud Anda ...?" when the engine asked back."""
 
     @property
     def correct(self) -> bool:
@@ -57,6 +59,10 @@ class RoutedExample:
             return (f"{where}: {example} malah diarahkan ke '{self.landed_on}'; ubah kata-katanya "
                     f"agar lebih khas untuk '{self.faq_id}', atau pindahkan ke "
                     f"'{self.landed_on}' bila memang lebih cocok di sana")
+        if self.intent is Intent.CLARIFY:
+            return (f"{where}: {example} malah membuat bot bertanya balik (Maksud Anda ...?) "
+                    f"antara {', '.join(repr(o) for o in self.offered)}; pakai kata-kata yang "
+                    f"lebih khas untuk '{self.faq_id}'")
         if self.intent is Intent.FALLBACK:
             return (f"{where}: {example} malah diarahkan ke 'fallback' (bot menjawab belum "
                     "paham); pakai kata-kata yang lebih khas untuk topik ini, atau tambah contoh "
@@ -105,31 +111,26 @@ class RoutingReport:
         return f"{text}. ({_decimal(self.seconds)} detik)"
 
 
-def check_routing(bundle: ContentBundle, *, folds: int = FOLDS,
-                  policy: MatchPolicy | None = None) -> RoutingReport:
-    """Route every example with an engine whose index was built without it."""
+def check_routing(bundle: ContentBundle, *, knowledge: Knowledge | None = None,
+                  policy: DecisionPolicy | None = None) -> RoutingReport:
+    """Route every example with the model's held-out scores of it.
+
+    `knowledge` (built from `bundle`) saves a training when the caller already has one.
+    """
     started = time.perf_counter()
-    entries = bundle.faq.faqs
-    k = max(1, min(folds, max((len(e.examples) for e in entries), default=1)))
+    knowledge = knowledge or Knowledge.build(bundle)
+    engine = Engine(knowledge, policy)
+    held_out = dict(zip(knowledge.intents.examples, knowledge.intents.held_out, strict=True))
     results: list[RoutedExample] = []
-    for fold in range(k):
-        held_out = [[(i, text) for i, text in enumerate(e.examples) if i % k == fold]
-                    for e in entries]
-        if not any(held_out):
-            continue
-        kept = [e.model_copy(update={"examples": [t for i, t in enumerate(e.examples)
-                                                  if i % k != fold]}) for e in entries]
-        fold_bundle = dataclasses.replace(bundle, faq=bundle.faq.model_copy(update={"faqs": kept}))
-        engine = Engine(Knowledge.build(fold_bundle), policy)
-        for faq_position, (entry, examples) in enumerate(zip(entries, held_out, strict=True)):
-            for example_position, text in examples:
-                reply = engine.reply_to(text)
-                results.append(RoutedExample(
-                    faq_id=entry.id, faq_position=faq_position,
-                    example_position=example_position, example=text, intent=reply.intent,
-                    landed_on=reply.faq_id if reply.intent is Intent.FAQ else None,
-                ))
-    results.sort(key=lambda r: (r.faq_position, r.example_position))
+    for faq_position, entry in enumerate(bundle.faq.faqs):
+        for example_position, text in enumerate(entry.examples):
+            reply = engine.reply_to(text, ranking=held_out[Example(text, entry.id)])
+            results.append(RoutedExample(
+                faq_id=entry.id, faq_position=faq_position,
+                example_position=example_position, example=text, intent=reply.intent,
+                landed_on=reply.faq_id if reply.intent is Intent.FAQ else None,
+                offered=reply.suggestions if reply.intent is Intent.CLARIFY else (),
+            ))
     return RoutingReport(tuple(results), time.perf_counter() - started)
 
 

@@ -1,12 +1,11 @@
 """One function from a user's text to a reply, shared by the terminal, `ask` and Telegram.
 
 The order of checks is the product's promise: danger first, then numbers, then courtesy,
-then the FAQ — and an honest "I am not sure" when the FAQ match is weak or ambiguous.
+then the FAQ — where the trained model scores and the decision policy answers, asks "Maksud
+Anda ...?" between close entries, or says honestly that it is not sure.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
@@ -18,30 +17,21 @@ from bot.prevention.job_offer_check import CANCEL_ACTION
 from bot.prevention.offer_detection import mentions_job_offer
 from bot.stats.charts import chart_for
 from bot.stats.query import StatsQuery
+from bot.understanding.model import Ranking
+from bot.understanding.policy import DecisionPolicy, Outcome
 
 ABOUT_FAQ_ID = "tentang-bot"
 """The entry that answers questions about the bot itself (also /tentang)."""
 LOCAL_HELP_FAQ_ID = "layanan-kaltim"
 """Answers "layanan di Berau", "saya di Samarinda, lapor ke mana", with that region's services."""
-
-
-@dataclass(frozen=True)
-class MatchPolicy:
-    """Calibrated on the content's held-out examples and tests/data/questions.yaml."""
-
-    answer_threshold: float = 0.26
-    ambiguity_margin: float = 0.01
-    ambiguous_floor: float = 0.45
-    min_coverage: float = 0.3
-    suggestion_threshold: float = 0.15
-    max_suggestions: int = 3
+_MAY_OFFER_JOB_CHECK = frozenset({Intent.FAQ, Intent.CLARIFY, Intent.FALLBACK})
 
 
 class Engine:
-    def __init__(self, knowledge: Knowledge, policy: MatchPolicy | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, policy: DecisionPolicy | None = None) -> None:
         self._knowledge = knowledge
         self._builder = ReplyBuilder(knowledge)
-        self.policy = policy or MatchPolicy()
+        self.policy = policy or DecisionPolicy()
 
     @property
     def knowledge(self) -> Knowledge:
@@ -51,16 +41,17 @@ class Engine:
         """Swap to new content. Both references change together, so a reply never mixes two."""
         self._knowledge, self._builder = knowledge, ReplyBuilder(knowledge)
 
-    def reply_to(self, text: str) -> Reply:
+    def reply_to(self, text: str, *, ranking: Ranking | None = None) -> Reply:
+        """`ranking` replaces the model's scores of `text` (the held-out routing check)."""
         knowledge, builder = self._knowledge, self._builder
         normalised = knowledge.normaliser.normalise(text)
-        reply = self._decide(knowledge, builder, normalised, text)
-        if reply.intent in {Intent.FAQ, Intent.FALLBACK} and mentions_job_offer(normalised):
+        reply = self._decide(knowledge, builder, normalised, text, ranking)
+        if reply.intent in _MAY_OFFER_JOB_CHECK and mentions_job_offer(normalised):
             return builder.with_job_check(reply)
         return reply
 
-    def _decide(self, knowledge: Knowledge, builder: ReplyBuilder,
-                normalised: NormalisedText, text: str) -> Reply:
+    def _decide(self, knowledge: Knowledge, builder: ReplyBuilder, normalised: NormalisedText,
+                text: str, ranking: Ranking | None) -> Reply:
         places = knowledge.places.find(normalised)
         if knowledge.emergency.is_emergency(normalised):
             return builder.emergency(places)
@@ -83,23 +74,14 @@ class Engine:
             return builder.smalltalk(text_by_kind[smalltalk])
         if asks_about_the_bot(normalised) and ABOUT_FAQ_ID in knowledge.content.faqs_by_id:
             return builder.faq(knowledge.content.faqs_by_id[ABOUT_FAQ_ID])
-        result = knowledge.matcher.match(normalised)
-        policy = self.policy
-        candidates = result.candidates
-        best = candidates[0] if candidates else None
-        if best is not None and best.anchored and result.coverage >= policy.min_coverage:
-            runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-            clear = best.score - runner_up >= policy.ambiguity_margin
-            confident = clear or best.score >= policy.ambiguous_floor
-            if best.score >= policy.answer_threshold and confident:
-                entry = knowledge.content.faqs_by_id[best.faq_id]
-                return builder.faq(entry, best.score)
-        suggestions = [
-            knowledge.content.faqs_by_id[c.faq_id]
-            for c in candidates[: policy.max_suggestions]
-            if c.score >= policy.suggestion_threshold
-        ]
-        return builder.fallback(suggestions, best.score if best else 0.0)
+        decision = self.policy.decide(ranking or knowledge.intents.rank(text))
+        faqs = knowledge.content.faqs_by_id
+        entries = [faqs[faq_id] for faq_id in decision.candidates]
+        if decision.outcome is Outcome.ANSWER:
+            return builder.faq(entries[0], decision.score)
+        if decision.outcome is Outcome.CLARIFY:
+            return builder.clarify(entries, decision.score)
+        return builder.fallback(entries, decision.score)
 
     def _stats_reply(
         self, knowledge: Knowledge, builder: ReplyBuilder, query: StatsQuery

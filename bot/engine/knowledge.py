@@ -3,34 +3,48 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.content.bundle import ContentBundle
 from bot.content.telegram_html import strip_html
 from bot.language.emergency import EmergencyDetector
-from bot.language.matcher import FaqMatcher
 from bot.language.normaliser import Normaliser
 from bot.language.places import PlaceFinder
 from bot.language.spelling import SpellingCorrector
-from bot.language.vocabulary import GENERIC_TERMS
 from bot.prevention.job_offer_check import JobOfferCheck
 from bot.stats.answers import StatsAnswers
 from bot.stats.query import StatsQueryParser
+from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
+from bot.understanding.examples import training_examples
+from bot.understanding.model import IntentModel
+from bot.understanding.store import ModelStore
+
+
+@dataclass(frozen=True)
+class UnderstandingSetup:
+    """How messages are understood; kept with the knowledge so a reload trains the same way."""
+
+    encoder: SentenceEncoder | None = None
+    cache: EmbeddingCache = field(default_factory=lambda: EmbeddingCache(None))
+    store: ModelStore = field(default_factory=lambda: ModelStore(None))
 
 
 @dataclass(frozen=True)
 class Knowledge:
     content: ContentBundle
     normaliser: Normaliser
-    matcher: FaqMatcher
+    intents: IntentModel
     stats_parser: StatsQueryParser
     stats_answers: StatsAnswers
     emergency: EmergencyDetector
     places: PlaceFinder
     job_offer_check: JobOfferCheck
+    setup: UnderstandingSetup
 
     @classmethod
-    def build(cls, content: ContentBundle) -> Knowledge:
+    def build(cls, content: ContentBundle, setup: UnderstandingSetup | None = None) -> Knowledge:
+        """Seconds of CPU (the classifier trains here): call it from a worker thread."""
+        setup = setup or UnderstandingSetup()
         slang, phrases = content.lexicon.kata, content.lexicon.frasa
         plain = Normaliser(slang, phrases=phrases)
         frequencies: Counter[str] = Counter()
@@ -39,33 +53,25 @@ class Knowledge:
         normaliser = Normaliser(
             slang, SpellingCorrector(frequencies, dict(frequencies)), phrases=phrases
         )
-        place_words = {
-            token
-            for region in content.stats.regions
-            for name in (region.name, *region.aliases)
-            for token in normaliser.normalise(name).tokens
-        }
-        matcher = FaqMatcher(
-            (
-                (entry.id, [normaliser.normalise(t) for t in (entry.question, *entry.examples)])
-                for entry in content.faq.faqs
-            ),
-            generic_terms=GENERIC_TERMS | place_words,
-            answers={
-                entry.id: normaliser.normalise(strip_html(entry.answer))
-                for entry in content.faq.faqs
-            },
-        )
+        intents = IntentModel.train(
+            training_examples(content), normalise=normaliser.normalise,
+            question_words=content.lexicon.kata_tanya, encoder=setup.encoder, cache=setup.cache,
+            store=setup.store)
         return cls(
             content=content,
             normaliser=normaliser,
-            matcher=matcher,
+            intents=intents,
             stats_parser=StatsQueryParser(content.stats.regions, normaliser.normalise),
             stats_answers=StatsAnswers(content),
             emergency=EmergencyDetector(content.emergency_signals, normaliser.normalise),
             places=PlaceFinder(content.stats.regions, content.faq.places, normaliser.normalise),
             job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
+            setup=setup,
         )
+
+    def rebuilt(self, content: ContentBundle) -> Knowledge:
+        """New content understood the same way (same encoder and cache)."""
+        return Knowledge.build(content, self.setup)
 
 
 def _domain_texts(content: ContentBundle) -> list[str]:

@@ -136,6 +136,13 @@ class ReplyBuilder:
         return Reply(Intent.FALLBACK, "\n".join(lines), tuple(rows), score=score,
                      suggestions=tuple(s.id for s in suggestions))
 
+    def clarify(self, candidates: Sequence[FaqEntry], score: float) -> Reply:
+        """Ask which entry was meant rather than guess between close ones."""
+        rows = [(Button(short_label(c.question), action=f"faq:{c.id}"),) for c in candidates]
+        rows.append((Button("📋 Menu", action="menu"),))
+        return Reply(Intent.CLARIFY, self._expand(self._messages.clarify), tuple(rows),
+                     score=score, suggestions=tuple(c.id for c in candidates))
+
     def with_job_check(self, reply: Reply) -> Reply:
         """The same reply offering the job-offer check (the message is about a concrete offer)."""
         if any(b.action == JOB_CHECK_BUTTON.action for row in reply.buttons for b in row):

@@ -12,6 +12,8 @@ class Intent(StrEnum):
     EMERGENCY = "emergency"
     STATS = "stats"
     FAQ = "faq"
+    CLARIFY = "clarify"
+    """"Maksud Anda ...?": two or three FAQ entries offered as buttons."""
     SMALLTALK = "smalltalk"
     FALLBACK = "fallback"
 

@@ -55,7 +55,7 @@ def classify_smalltalk(normalised: NormalisedText) -> SmalltalkKind | None:
 _BOT_WORDS = frozenset("kamu anda bot chatbot robot kau ikam".split())
 _ABOUT_BOT_WORDS = _BOT_WORDS | frozenset(
     "siapa apa ini itu sih ya nih beneran asli manusia orang bisa bantu ngapain saja aja "
-    "dibuat bikin punya siapakah apakah".split()
+    "dibuat bikin punya siapakah apakah atau".split()
 )
 
 

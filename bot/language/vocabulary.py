@@ -18,20 +18,3 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-
-# Words that occur in trafficking questions but just as often elsewhere ("kerja", "kapal",
-# "jual", a place). Sharing only these with an entry is not evidence the message is on topic.
-GENERIC_TERMS: frozenset[str] = frozenset(
-    """
-    cara bisa bantu tolong ada kerja pekerjaan lowong loker jual beli dagang kapal paspor online
-    buat bikin info informasi harga gaji daftar jadwal tiket pesawat kasus orang manusia uang
-    biaya murah mahal aman baik benar salah gimana bagaimana apa kenapa mengapa siapa berapa
-    kapan mana dimana tahu tau kata bilang sering banyak sedikit hari minggu bulan tahun baru
-    lama tempat rumah kantor sekolah kota kabupaten provinsi daerah desa kampung negara negeri
-    indonesia malaysia singapura arab luar dalam internasional nasional pusat ibu nusantara ikn
-    kalimantan timur kaltim borneo jawa sulawesi sumatra pulau jalan naik turun pergi pulang
-    datang masuk keluar urus cari dapat beri kasih minta pakai guna hubung nomor telepon
-    whatsapp facebook instagram tiktok media sosial internet aplikasi hp
-    polisi hukum syarat visa turis tips alamat imigrasi surat online job kerjaan
-    """.split()
-)

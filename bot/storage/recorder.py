@@ -18,7 +18,6 @@ from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.engine.engine import MatchPolicy
 from bot.engine.reply import Intent, Reply
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import (
@@ -33,17 +32,18 @@ from bot.storage.models import (
     utc_now,
 )
 from bot.storage.scrub import scrub
+from bot.understanding.policy import DecisionPolicy
 
 DELETE_FAILED = -1
 """`delete_user_data` result when the database failed: tell the user to try again later."""
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_MATCH_POLICY = MatchPolicy()
+_POLICY = DecisionPolicy()
 
 
 class ScoreBand(StrEnum):
-    """How sure the matcher was, in the engine's own terms (see `MatchPolicy`)."""
+    """How sure the model was, in the engine's own terms (see `DecisionPolicy`)."""
 
     HIGH = "high"
     MEDIUM = "medium"
@@ -51,8 +51,9 @@ class ScoreBand(StrEnum):
     NONE = "none"
 
 
-def score_band(score: float, policy: MatchPolicy = _MATCH_POLICY) -> ScoreBand:
-    if score >= policy.ambiguous_floor:
+def score_band(score: float, policy: DecisionPolicy = _POLICY) -> ScoreBand:
+    """HIGH: answered with room to spare; MEDIUM: enough to answer; LOW: enough to suggest."""
+    if score >= policy.answer_threshold + policy.answer_margin:
         return ScoreBand.HIGH
     if score >= policy.answer_threshold:
         return ScoreBand.MEDIUM
@@ -85,7 +86,7 @@ def dialect_insert(dialect_name: str, table: Any) -> Any:
 def _reply_rows(
     key: str, now: datetime, text: str, reply: Reply, nearest_faq_id: str | None
 ) -> list[MessageEvent | UnansweredQuestion]:
-    matched = reply.intent in (Intent.FAQ, Intent.FALLBACK)
+    matched = reply.intent in (Intent.FAQ, Intent.CLARIFY, Intent.FALLBACK)
     rows: list[MessageEvent | UnansweredQuestion] = [
         MessageEvent(
             user_key=key,

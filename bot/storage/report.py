@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Intent
-from bot.language.matcher import char_ngrams
 from bot.language.normaliser import Normaliser
 from bot.storage.models import Feedback, MessageEvent, UnansweredQuestion, utc_now
+from bot.understanding.features import char_ngrams
 
 SIMILARITY_THRESHOLD = 0.5
 """Character n-gram cosine at which two unanswered questions count as the same question."""
@@ -218,9 +218,9 @@ def _describe_group(
     nearest_id: str | None = None
     nearest_score: float | None = None
     if knowledge is not None:
-        best = knowledge.matcher.match(knowledge.normaliser.normalise(members[0])).best
-        if best is not None:
-            nearest_id, nearest_score = best.faq_id, round(best.score, 3)
+        faqs = knowledge.intents.rank(members[0]).faqs
+        if faqs:
+            nearest_id, nearest_score = faqs[0].label, round(faqs[0].probability, 3)
     else:
         votes: Counter[str] = Counter()
         for text in set(members):

@@ -48,18 +48,16 @@ def inline_replies(engine: Engine, query: str) -> list[Reply]:
     if reply.intent is Intent.FAQ and reply.faq_id:
         others = _other_candidates(engine, text, exclude=reply.faq_id)
         return [reply, *_faq_replies(engine, others)][:MAX_RESULTS]
-    if reply.intent is Intent.FALLBACK:
+    if reply.intent in (Intent.CLARIFY, Intent.FALLBACK):
         return _faq_replies(engine, reply.suggestions)
     return _faq_replies(engine, POPULAR_FAQ_IDS)
 
 
 def _other_candidates(engine: Engine, text: str, *, exclude: str) -> list[str]:
-    """Runner-up entries the matcher found worth suggesting, by the engine's own threshold."""
-    knowledge = engine.knowledge
-    result = knowledge.matcher.match(knowledge.normaliser.normalise(text))
+    """Runner-up entries the model found worth suggesting, by the engine's own threshold."""
     threshold = engine.policy.suggestion_threshold
-    return [c.faq_id for c in result.candidates
-            if c.faq_id != exclude and c.score >= threshold][: MAX_RESULTS - 1]
+    return [s.label for s in engine.knowledge.intents.rank(text).faqs
+            if s.label != exclude and s.probability >= threshold][: MAX_RESULTS - 1]
 
 
 def _faq_replies(engine: Engine, faq_ids: Iterable[str]) -> list[Reply]:

@@ -29,7 +29,7 @@ def report(content: ContentBundle) -> RoutingReport:
 
 def test_runs_in_seconds_and_reports_the_held_out_accuracy(content: ContentBundle,
                                                           report: RoutingReport) -> None:
-    assert report.seconds < 10
+    assert report.seconds < 30  # training included; generous for a loaded CI machine
     assert len(report.results) == sum(len(f.examples) for f in content.faq.faqs)
     assert 0 < report.accuracy <= 1
     assert re.search(r"Uji arah contoh: \d+ dari \d+ contoh \(\d+,\d%\)", report.summary())

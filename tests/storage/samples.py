@@ -11,11 +11,11 @@ from bot.engine.reply import Intent, Reply
 from bot.storage.models import USER_TABLES
 
 
-def faq_reply(faq_id: str, score: float = 0.6) -> Reply:
+def faq_reply(faq_id: str, score: float = 0.9) -> Reply:
     return Reply(Intent.FAQ, "<b>jawaban</b>", faq_id=faq_id, score=score)
 
 
-def fallback_reply(score: float = 0.1, suggestions: tuple[str, ...] = ()) -> Reply:
+def fallback_reply(score: float = 0.05, suggestions: tuple[str, ...] = ()) -> Reply:
     return Reply(Intent.FALLBACK, "Maaf, belum ada jawaban.", score=score, suggestions=suggestions)
 
 

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.engine.engine import MatchPolicy
 from bot.engine.reply import Intent
 from bot.storage.database import create_session_factory, upgrade_database
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import USER_TABLES, Feedback
 from bot.storage.recorder import DELETE_FAILED, InteractionRecorder, ScoreBand, score_band
 from bot.storage.tips import claim_delivery
+from bot.understanding.policy import DecisionPolicy
 from tests.storage.conftest import FakeClock, TestDatabase
 from tests.storage.samples import (
     all_rows,
@@ -94,10 +94,10 @@ async def test_unanswered_question_is_kept_scrubbed_with_its_nearest_faq(
 
 
 def test_score_bands_follow_the_engine_thresholds() -> None:
-    policy = MatchPolicy()
+    policy = DecisionPolicy()
     cases = {
         0.95: ScoreBand.HIGH,
-        policy.ambiguous_floor: ScoreBand.HIGH,
+        policy.answer_threshold + policy.answer_margin: ScoreBand.HIGH,
         policy.answer_threshold: ScoreBand.MEDIUM,
         policy.answer_threshold - 0.01: ScoreBand.LOW,
         policy.suggestion_threshold: ScoreBand.LOW,

@@ -66,8 +66,8 @@ async def report(
 
 
 def _nearest(knowledge: Knowledge, text: str) -> str | None:
-    best = knowledge.matcher.match(knowledge.normaliser.normalise(text)).best
-    return best.faq_id if best else None
+    faqs = knowledge.intents.rank(text).faqs
+    return faqs[0].label if faqs else None
 
 
 async def test_report_sections(report: UsageReport, knowledge: Knowledge) -> None:

@@ -1,0 +1,57 @@
+"""Long messages: the parts worth scoring, and which part asks.
+
+People write stories ("Saya berangkat ke Malaysia tahun lalu ... Paspor saya ditahan. Apa yang
+harus saya lakukan?"): the whole carries the topic, the sentence that asks carries the need.
+So the classifier scores the whole and each sentence, and the policy sees a weighted mix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+MAX_SEGMENT_CHARS = 600
+"""Longer sentences are cut: a run-on paragraph is scored as a whole anyway."""
+MAX_SEGMENTS = 6
+"""Sentences scored separately, the last ones first: in a long story the ask comes last."""
+MIN_SEGMENT_WORDS = 3
+WHOLE_WEIGHT = 1.0
+ASKING_WEIGHT = 0.8
+OTHER_WEIGHT = 0.4
+"""Shared by the sentences that do not ask (each gets OTHER_WEIGHT / their number)."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[.!?])(?=[A-Z])")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    weight: float
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = (p.strip() for p in _SENTENCE_END.split(text))
+    return [p[:MAX_SEGMENT_CHARS] for p in parts if p]
+
+
+def asks(sentence: str, question_words: Collection[str]) -> bool:
+    """A question mark, or a question word ("bagaimana", "gimana", "bisakah") in it."""
+    if "?" in sentence:
+        return True
+    return any(w in question_words for w in _WORD.findall(sentence.lower()))
+
+
+def parts_to_score(text: str, question_words: Collection[str]) -> list[Part]:
+    """The whole message, plus its sentences when there are several, each with its weight."""
+    whole = Part(text, WHOLE_WEIGHT)
+    sentences = [s for s in split_sentences(text) if len(_WORD.findall(s)) >= MIN_SEGMENT_WORDS]
+    if len(sentences) < 2:
+        return [whole]
+    sentences = sentences[-MAX_SEGMENTS:]
+    asking = [s for s in sentences if asks(s, question_words)]
+    chosen = asking[-1] if asking else sentences[-1]
+    others = [s for s in sentences if s is not chosen]
+    share = OTHER_WEIGHT / len(others) if others else 0.0
+    return [whole, Part(chosen, ASKING_WEIGHT), *(Part(s, share) for s in others)]

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=90, ge=1)
     content_watch_interval: float = Field(default=2.0, gt=0)
     broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    safe_mode_minutes: int = Field(default=15, ge=1, le=47 * 60)
+    """Safe mode erases a chat this long after its last message (Telegram allows 48 hours)."""
 
     @field_validator("bot_admin_ids", mode="before")
     @classmethod

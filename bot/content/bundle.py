@@ -15,6 +15,7 @@ from bot.content.models import (
     YearFigures,
 )
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
+from bot.content.privacy_models import PrivacyContent
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ContentBundle:
     messages: Messages
     job_offer_check: JobOfferCheckContent
     tips: TipsContent
+    privacy: PrivacyContent
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

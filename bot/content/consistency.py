@@ -29,6 +29,7 @@ from bot.content.models import (
     StatsFile,
     YearFigures,
 )
+from bot.content.privacy_check import check_privacy
 from bot.content.problems import ContentProblem, Severity
 from bot.content.telegram_html import (
     MAX_MESSAGE_LENGTH,
@@ -46,6 +47,7 @@ LEXICON_FILE = "normalisasi.yaml"
 MESSAGES_FILE = "pesan.yaml"
 JOB_OFFER_CHECK_FILE = "cek_tawaran.yaml"
 TIPS_FILE = "tips.yaml"
+PRIVACY_FILE = "privasi.yaml"
 
 STALE_AFTER = timedelta(days=183)
 MESSAGE_RESERVE = 1000
@@ -87,6 +89,9 @@ def check_consistency(
     lexicon_document = documents.get(LEXICON_FILE)
     if lexicon_document is not None:
         problems += _guarded(lexicon_document.name, lambda: _check_lexicon(lexicon_document))
+    privacy_document = documents.get(PRIVACY_FILE)
+    if privacy_document is not None:
+        problems += _guarded(PRIVACY_FILE, lambda: check_privacy(privacy_document))
     faq_ids = _written_ids(faq_document, "faqs") if faq_document is not None else None
     for file_name in (JOB_OFFER_CHECK_FILE, TIPS_FILE):
         document = documents.get(file_name)

@@ -25,6 +25,7 @@ from bot.content.consistency import (
     JOB_OFFER_CHECK_FILE,
     LEXICON_FILE,
     MESSAGES_FILE,
+    PRIVACY_FILE,
     STATS_FILE,
     TIPS_FILE,
     check_consistency,
@@ -33,6 +34,7 @@ from bot.content.consistency import (
 from bot.content.error_messages import describe
 from bot.content.models import FaqFile, Lexicon, Messages, StatsFile
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
+from bot.content.privacy_models import PrivacyContent
 from bot.content.problems import ContentInvalid, ContentProblem, Severity
 from bot.content.yaml_source import YamlDocument, read_yaml
 
@@ -42,6 +44,7 @@ __all__ = [
     "JOB_OFFER_CHECK_FILE",
     "LEXICON_FILE",
     "MESSAGES_FILE",
+    "PRIVACY_FILE",
     "STATS_FILE",
     "TIPS_FILE",
     "LoadResult",
@@ -59,6 +62,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     MESSAGES_FILE: Messages,
     JOB_OFFER_CHECK_FILE: JobOfferCheckContent,
     TIPS_FILE: TipsContent,
+    PRIVACY_FILE: PrivacyContent,
 }
 
 _INDONESIAN_FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -143,6 +147,7 @@ def load_content(content_dir: Path, *, today: date | None = None) -> LoadResult:
         messages=models[MESSAGES_FILE],
         job_offer_check=models[JOB_OFFER_CHECK_FILE],
         tips=models[TIPS_FILE],
+        privacy=models[PRIVACY_FILE],
         version=content_version({name: documents[name].digest for name in CONTENT_FILES}),
     )
     return LoadResult(bundle, problems, documents)

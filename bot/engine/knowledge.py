@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.content.bundle import ContentBundle
 from bot.content.telegram_html import strip_html
 from bot.language.emergency import EmergencyDetector
+from bot.language.known_words import KnownWords
 from bot.language.matcher import FaqMatcher
 from bot.language.normaliser import Normaliser
 from bot.language.spelling import SpellingCorrector
@@ -26,6 +27,8 @@ class Knowledge:
     stats_answers: StatsAnswers
     emergency: EmergencyDetector
     job_offer_check: JobOfferCheck
+    known_words: KnownWords
+    """What scrubbing may keep of a stored question (`bot.storage.scrub`)."""
 
     @classmethod
     def build(cls, content: ContentBundle) -> Knowledge:
@@ -62,6 +65,7 @@ class Knowledge:
             stats_answers=StatsAnswers(content),
             emergency=EmergencyDetector(),
             job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
+            known_words=KnownWords.for_content(content),
         )
 
 

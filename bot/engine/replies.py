@@ -23,6 +23,11 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
     (Button("ℹ️ Tentang bot", action="about"),),
 )
 JOB_CHECK_BUTTON = Button("🔎 Cek tawaran kerja ini", action="jc")
+QUICK_EXIT_BUTTON = Button("🚪 Keluar cepat (hapus chat)", action="exit")
+"""Erases the conversation at once, leaving one neutral line (the adapter does it)."""
+SAFE_MODE_BUTTON = Button("🛡️ Mode aman", action="safe")
+REPORTING_CATEGORY = "melapor"
+"""Answers about reporting carry the quick-exit button, like the emergency reply."""
 
 
 def short_label(text: str, limit: int = BUTTON_LABEL_LIMIT) -> str:
@@ -66,6 +71,8 @@ class ReplyBuilder:
             rows.append((JOB_CHECK_BUTTON,))
         rows.append((Button("👍 Membantu", action=f"fb:{entry.id}:1"),
                      Button("👎 Kurang membantu", action=f"fb:{entry.id}:0")))
+        if entry.category == REPORTING_CATEGORY:
+            rows.append((QUICK_EXIT_BUTTON,))
         rows.append((Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, html, tuple(rows), faq_id=entry.id, score=score)
 
@@ -78,9 +85,10 @@ class ReplyBuilder:
             lines.append("\n" + self._expand(emergency.abroad_intro))
             lines += [f"• {channel_summary(c)}" for c in abroad]
         lines.append("\n" + self._expand(emergency.next_step))
+        lines.append(self._expand(self._messages.emergency_erase_hint))
         listed = [*emergency.channels, *emergency.abroad_channels]
         rows = list(channel_buttons(self._channels_for(listed)))
-        rows.append((Button("🧹 Hapus jejak percakapan", action="erase"),))
+        rows.append((QUICK_EXIT_BUTTON, SAFE_MODE_BUTTON))
         return Reply(Intent.EMERGENCY, "\n".join(lines), tuple(rows), score=score, sensitive=True)
 
     def fallback(self, suggestions: Sequence[FaqEntry], score: float = 0.0) -> Reply:
@@ -133,8 +141,14 @@ class ReplyBuilder:
             lines.append(line)
         lines.append("\n<i>Nomor dikumpulkan dari pemberitaan publik; tanggal pemeriksaan "
                      "tercantum di berkas konten.</i>")
-        rows = (*channel_buttons(self._content.faq.channels), (Button("📋 Menu", action="menu"),))
+        rows = (*channel_buttons(self._content.faq.channels), (QUICK_EXIT_BUTTON,),
+                (Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, "\n".join(lines), rows, score=1.0)
+
+    def welcome(self) -> Reply:
+        """The menu under the welcome, plus safe mode for someone whose phone is watched."""
+        return Reply(Intent.SMALLTALK, self._expand(self._messages.welcome),
+                     (*MENU_BUTTONS, (SAFE_MODE_BUTTON,)), score=1.0)
 
     def menu(self, text: str | None = None) -> Reply:
         return Reply(Intent.SMALLTALK, self._expand(text or self._messages.menu), MENU_BUTTONS,

@@ -41,7 +41,9 @@ CONFIRM_ACTION = "tips-send"
 async def send_tip(bot: Bot, chat_id: int, html: str) -> SendOutcome:
     """One tip; the outcome tells the broadcaster whether it may be sent again."""
     try:
-        await bot.send_message(chat_id=chat_id, text=html, parse_mode=ParseMode.HTML)
+        # Silent: a tip must not draw anyone's attention to the phone.
+        await bot.send_message(chat_id=chat_id, text=html, parse_mode=ParseMode.HTML,
+                               disable_notification=True)
     except Forbidden:
         return SendOutcome.BLOCKED
     except BadRequest as error:

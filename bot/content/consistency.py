@@ -29,7 +29,7 @@ from bot.content.models import (
     StatsFile,
     YearFigures,
 )
-from bot.content.privacy_check import check_privacy
+from bot.content.privacy_check import check_lock_screen, check_privacy
 from bot.content.problems import ContentProblem, Severity
 from bot.content.telegram_html import (
     MAX_MESSAGE_LENGTH,
@@ -92,6 +92,8 @@ def check_consistency(
     privacy_document = documents.get(PRIVACY_FILE)
     if privacy_document is not None:
         problems += _guarded(PRIVACY_FILE, lambda: check_privacy(privacy_document))
+        problems += _guarded(TIPS_FILE, lambda: check_lock_screen(
+            privacy_document, documents.get(TIPS_FILE), messages_document))
     faq_ids = _written_ids(faq_document, "faqs") if faq_document is not None else None
     for file_name in (JOB_OFFER_CHECK_FILE, TIPS_FILE):
         document = documents.get(file_name)

@@ -37,6 +37,8 @@ class PrivacyPage(ContentModel):
 
 class PrivacyContent(ContentModel):
     scrubbing: ScrubbingWords
+    lock_screen_words: list[LowerWord] = Field(min_length=1)
+    """Never in a tip's preview or the neutral line: what a lock screen shows."""
     retention: list[RetentionRow] = Field(min_length=1)
     page: PrivacyPage
 

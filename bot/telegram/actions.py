@@ -19,7 +19,12 @@ from bot.engine.reply import Button, Intent, Reply
 from bot.stats.charts import chart_request_from_action
 from bot.telegram import hooks
 from bot.telegram.botdata import engine_of
-from bot.telegram.broadcast import CONFIRM_ACTION, confirm_send
+from bot.telegram.broadcast import (
+    CONFIRM_ACTION,
+    SUBSCRIBE_ACTION,
+    confirm_send,
+    confirm_subscribe,
+)
 from bot.telegram.conversation import respond
 from bot.telegram.erasure import EraseOutcome, erase_messages, send_neutral_line
 from bot.telegram.keyboards import without_actions
@@ -158,6 +163,7 @@ ADAPTER_ACTIONS: dict[str, AdapterAction] = {
     "deldata": confirm_delete_data,
     "deldata-yes": delete_data,
     CONFIRM_ACTION: confirm_send,
+    SUBSCRIBE_ACTION: confirm_subscribe,
 }
 """Keyed by the action's name, the part before the first ':'."""
 WITH_ARGUMENTS = frozenset({"fb", "chart"})

@@ -27,3 +27,11 @@ def test_a_capitalised_or_numbered_word_is_reported(content_copy: ContentCopy) -
 
 def test_the_real_file_is_clean(content_copy: ContentCopy) -> None:
     assert _errors_at(content_copy) == {}
+
+
+def test_a_tip_preview_about_trafficking_is_reported(content_copy: ContentCopy) -> None:
+    line = content_copy.replace_line(
+        "tips.yaml", r"^    preview: ", '    preview: "Waspada perdagangan orang!"')
+    result = load_content(content_copy.folder)
+    problems = {p.line: p.message for p in result.errors if p.file == "tips.yaml"}
+    assert "layar kunci" in problems[line] and "perdagangan" in problems[line]

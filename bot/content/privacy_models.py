@@ -42,8 +42,16 @@ class PrivacyContent(ContentModel):
     retention: list[RetentionRow] = Field(min_length=1)
     page: PrivacyPage
 
+    def retention_markdown(self) -> str:
+        """The table in docs/PRIVACY.md (a test keeps the two identical)."""
+        lines = ["| what is kept (as /privasi says it) | tables | lifetime |",
+                 "| --- | --- | --- |"]
+        lines += [f"| {row.record} | {', '.join(f'`{t}`' for t in row.tables)} | {row.lifetime} |"
+                  for row in self.retention]
+        return "\n".join(lines)
+
     def page_html(self) -> str:
         """The /privasi text: every line generated from this file, nothing written twice."""
-        rows = "\n".join(f"• {row.record} — {row.lifetime};" for row in self.retention)
+        rows = ";\n".join(f"• {row.record} — {row.lifetime}" for row in self.retention) + "."
         return "\n\n".join((self.page.intro.strip(), self.page.retention_intro.strip() + "\n"
                             + rows, self.page.scrubbing.strip(), self.page.closing.strip()))

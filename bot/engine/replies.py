@@ -26,6 +26,10 @@ JOB_CHECK_BUTTON = Button("🔎 Cek tawaran kerja ini", action="jc")
 QUICK_EXIT_BUTTON = Button("🚪 Keluar cepat (hapus chat)", action="exit")
 """Erases the conversation at once, leaving one neutral line (the adapter does it)."""
 SAFE_MODE_BUTTON = Button("🛡️ Mode aman", action="safe")
+PRIVACY_FAQ_ID = "privasi-data"
+"""Its answer only points to /privasi; the button opens the page generated from privasi.yaml,
+so the FAQ and /privasi never say different things."""
+PRIVACY_BUTTON = Button("🔒 Rincian privasi", action="privacy")
 REPORTING_CATEGORY = "melapor"
 """Answers about reporting carry the quick-exit button, like the emergency reply."""
 
@@ -73,6 +77,8 @@ class ReplyBuilder:
                      Button("👎 Kurang membantu", action=f"fb:{entry.id}:0")))
         if entry.category == REPORTING_CATEGORY:
             rows.append((QUICK_EXIT_BUTTON,))
+        if entry.id == PRIVACY_FAQ_ID:
+            rows.insert(0, (PRIVACY_BUTTON,))
         rows.append((Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, html, tuple(rows), faq_id=entry.id, score=score)
 

@@ -67,10 +67,17 @@ class SafeModeStore:
         return await self._guarded("switch_off", work, False)
 
     async def touch(self, *, user_id: int) -> bool:
-        """A message in this chat: erase `delay` after it. True when the chat is in safe mode."""
+        """A message in this chat: erase `delay` after it. True when the chat is in safe mode.
+
+        Read first: most chats are not in safe mode, and on SQLite even an UPDATE that matches
+        nothing would take the database's write lock for every message."""
         key, now = self._keys.key_for(user_id), self.clock()
 
         async def work(session: AsyncSession) -> bool:
+            found = await session.scalar(
+                select(SafeModeChat.user_key).where(SafeModeChat.user_key == key))
+            if found is None:
+                return False
             result = await session.execute(
                 update(SafeModeChat).where(SafeModeChat.user_key == key)
                 .values(erase_at=now + self.delay, updated_at=now))

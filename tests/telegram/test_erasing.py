@@ -8,15 +8,22 @@ from datetime import timedelta
 from typing import Any
 
 from bot.engine.engine import Engine
+from bot.storage.database import open_storage
 from bot.storage.models import utc_now
 from bot.storage.safe_mode import SafeModeStore
-from bot.telegram.botdata import INTERACTION_RECORDER_KEY, SAFE_MODE_KEY, STORAGE_KEY
+from bot.telegram.app import build_application
+from bot.telegram.botdata import (
+    INTERACTION_RECORDER_KEY,
+    SAFE_MODE_KEY,
+    SETTINGS_KEY,
+    STORAGE_KEY,
+)
 from bot.telegram.broadcast import run_round
 from bot.telegram.safe_mode import erase_due_chats
 from bot.telegram.texts import toast
 from tests.fake_bot_api import RecordedCall
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
-from tests.telegram.conftest import FakeRecorder, RunningBot
+from tests.telegram.conftest import FAST_RETRY, FakeRecorder, RunningBot
 
 CONVERSATION = ["halo", "apa itu tppo", "cara menanam cabai di pot",
                 "tolong saya disekap majikan di mess, tidak bisa keluar"]
@@ -143,3 +150,27 @@ async def test_safe_mode_erases_at_the_set_time_silently_and_skips_tips(
     result = await run_round(bot.application)
     assert result is not None and result.sent == 0
     assert bot.api.sent_to(PRIVATE_USER_ID)[-1] is left[0]
+
+
+async def test_another_worker_erases_a_safe_mode_chat_from_storage_alone(
+        bot: RunningBot, engine: Engine) -> None:
+    """Safe mode is in the database: a worker that never saw the chat erases it all."""
+    settings = bot.application.bot_data[SETTINGS_KEY]
+    switch = bot.api.updates.text("/aman")
+    on = [c for c in await bot.exchange(switch) if c.method == "sendMessage"]
+    ids, _ = await _converse(bot)
+    other = build_application(settings, engine=engine, retry=FAST_RETRY, open_storage=False)
+    storage = await open_storage(settings, upgrade=False)
+    await other.initialize()
+    try:
+        later = utc_now() + timedelta(minutes=settings.safe_mode_minutes)
+        other.bot_data[SAFE_MODE_KEY] = SafeModeStore(
+            storage.session_factory, storage.keys,
+            delay=timedelta(minutes=settings.safe_mode_minutes), clock=lambda: later)
+        before = len(bot.api.calls)
+        assert await erase_due_chats(other) == 1
+    finally:
+        await other.shutdown()
+        await storage.close()
+    everything = {switch["message"]["message_id"], on[0].result["message_id"], *ids}
+    assert _deleted(bot, before) == everything

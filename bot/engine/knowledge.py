@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.content.bundle import ContentBundle
 from bot.content.telegram_html import strip_html
@@ -27,8 +28,12 @@ class Knowledge:
     stats_answers: StatsAnswers
     emergency: EmergencyDetector
     job_offer_check: JobOfferCheck
-    known_words: KnownWords
-    """What scrubbing may keep of a stored question (`bot.storage.scrub`)."""
+
+    @cached_property
+    def known_words(self) -> KnownWords:
+        """What scrubbing may keep of a stored question (`bot.storage.scrub`); built on first
+        use, since the routing check builds many knowledges that never store anything."""
+        return KnownWords.for_content(self.content)
 
     @classmethod
     def build(cls, content: ContentBundle) -> Knowledge:
@@ -65,7 +70,6 @@ class Knowledge:
             stats_answers=StatsAnswers(content),
             emergency=EmergencyDetector(),
             job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
-            known_words=KnownWords.for_content(content),
         )
 
 

@@ -9,6 +9,7 @@ sentence, after a name cue, or listed in `common_names`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,16 +22,17 @@ from bot.language.stemming import is_indonesian_word
 
 def fold(word: str) -> str:
     """Lowercase without accents, as the normaliser reads words."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _words(texts: Iterable[str]) -> frozenset[str]:
-    words: set[str] = set()
-    for text in texts:
-        cleaned = "".join(c if c.isalnum() else " " for c in fold(strip_html(text)))
-        words.update(cleaned.split())
-    return frozenset(words)
+    return frozenset(word for text in texts for word in _NOT_WORD.split(fold(text)) if word)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class KnownWords:
     def for_content(cls, content: ContentBundle) -> KnownWords:
         texts: list[str] = []
         for entry in content.faq.faqs:
-            texts += [entry.question, *entry.examples, entry.answer]
+            texts += [entry.question, *entry.examples, strip_html(entry.answer)]
         texts += [c.title for c in content.faq.categories]
         lexicon = content.lexicon
         texts += [*lexicon.kata, *lexicon.kata.values(), *lexicon.frasa, *lexicon.frasa.values()]

@@ -22,7 +22,7 @@ from bot.telegram.conversation import respond
 from bot.telegram.erasure import EraseOutcome, erase_messages, neutral_line
 from bot.telegram.groups import is_private
 from bot.telegram.texts import message_html
-from bot.telegram.trail import take_from_memory
+from bot.telegram.trail import return_to_memory, take_from_memory
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +78,10 @@ async def erase_due_chats(application: Application) -> int:
         return 0
     erased = 0
     for chat in await store.due():
-        ids = {*chat.message_ids, *take_from_memory(application.chat_data.get(chat.chat_id))}
+        chat_data = application.chat_data.get(chat.chat_id)
+        ids = {*chat.message_ids, *take_from_memory(chat_data)}
         result = await erase_messages(application.bot, chat.chat_id, sorted(ids))
+        return_to_memory(chat_data, result.left)
         if result.outcome is EraseOutcome.FAILED:
             logger.warning("Safe mode: a chat could not be erased; retried at the next sweep")
             continue

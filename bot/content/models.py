@@ -179,7 +179,6 @@ class Messages(ContentModel):
     farewell: Text
     non_text: Text
     help: Text
-    privacy: Text
     help_channels_intro: Text
     feedback_prompt: Text
     """Under every FAQ answer, above its 👍/👎 buttons."""
@@ -195,3 +194,13 @@ class Messages(ContentModel):
     """Someone not in BOT_ADMIN_IDS sent /reload or /laporan."""
     report_unavailable: Text
     """/laporan while the database cannot be read."""
+    erase_partly: Text
+    """Some messages could not be deleted (older than 48 hours, refused)."""
+    erase_failed: Text
+    """Nothing could be deleted: say so, never "done"."""
+    neutral_line: Text
+    """Left in the chat after "Keluar cepat" and safe mode: no word about trafficking."""
+    emergency_erase_hint: Text
+    """One short line under the emergency reply: the chat can be erased."""
+    safe_mode_on: Text
+    safe_mode_off: Text

@@ -56,10 +56,20 @@ class JobOfferCheckContent(ContentModel):
 
 class Tip(ContentModel):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,24}$")]
+    preview: Text
+    """The first line, all a lock screen shows: nothing about trafficking (content check)."""
     text: Text
+
+    @property
+    def message(self) -> str:
+        return f"{self.preview}\n\n{self.text}"
 
 
 class TipsContent(ContentModel):
+    subscribe_warning: Text
+    """Shown before subscribing: a weekly message can give the bot away on a checked phone."""
+    subscribe_confirm: Text
+    """The label of the button that really subscribes."""
     subscribed: Text
     unsubscribed: Text
     private_only: Text

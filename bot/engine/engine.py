@@ -108,11 +108,11 @@ class Engine:
             return knowledge.job_offer_check.handle(action)
         simple = {
             "menu": lambda: builder.menu(),
-            "start": lambda: builder.menu(messages.welcome),
+            "start": builder.welcome,
             "faq-categories": builder.categories,
             "channels": builder.channels,
             "emergency": builder.emergency,
-            "privacy": lambda: builder.text_page(messages.privacy),
+            "privacy": lambda: builder.text_page(knowledge.content.privacy.page_html()),
             "help": lambda: builder.text_page(messages.help),
             "about": lambda: self._about(),
         }

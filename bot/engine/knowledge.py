@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.content.bundle import ContentBundle
 from bot.content.telegram_html import strip_html
 from bot.language.emergency import EmergencyDetector
+from bot.language.known_words import KnownWords
 from bot.language.normaliser import Normaliser
 from bot.language.places import PlaceFinder
 from bot.language.spelling import SpellingCorrector
@@ -40,6 +42,12 @@ class Knowledge:
     places: PlaceFinder
     job_offer_check: JobOfferCheck
     setup: UnderstandingSetup
+
+    @cached_property
+    def known_words(self) -> KnownWords:
+        """What scrubbing may keep of a stored question (`bot.storage.scrub`); built on first
+        use, since the routing check builds many knowledges that never store anything."""
+        return KnownWords.for_content(self.content)
 
     @classmethod
     def build(cls, content: ContentBundle, setup: UnderstandingSetup | None = None) -> Knowledge:

@@ -37,6 +37,15 @@ GENERAL_HEADING = "Layanan untuk seluruh Indonesia dan Kaltim:"
 CHANNELS_FOOTER = ("Sebagian besar nomor dikutip dari pemberitaan publik. Bila satu nomor tidak "
                    "tersambung, coba layanan lain di daftar ini. Kanal bertanda "
                    f"\"{UNCONFIRMED_MARK}\" belum dapat dipastikan nomornya.")
+QUICK_EXIT_BUTTON = Button("🚪 Keluar cepat (hapus chat)", action="exit")
+"""Erases the conversation at once, leaving one neutral line (the adapter does it)."""
+SAFE_MODE_BUTTON = Button("🛡️ Mode aman", action="safe")
+PRIVACY_FAQ_ID = "privasi-data"
+"""Its answer only points to /privasi; the button opens the page generated from privasi.yaml,
+so the FAQ and /privasi never say different things."""
+PRIVACY_BUTTON = Button("🔒 Rincian privasi", action="privacy")
+REPORTING_CATEGORY = "melapor"
+"""Answers about reporting carry the quick-exit button, like the emergency reply."""
 
 
 def short_label(text: str, limit: int = BUTTON_LABEL_LIMIT) -> str:
@@ -84,6 +93,10 @@ class ReplyBuilder:
             rows.append((JOB_CHECK_BUTTON,))
         rows.append((Button("👍 Membantu", action=f"fb:{entry.id}:1"),
                      Button("👎 Kurang membantu", action=f"fb:{entry.id}:0")))
+        if entry.category == REPORTING_CATEGORY:
+            rows.append((QUICK_EXIT_BUTTON,))
+        if entry.id == PRIVACY_FAQ_ID:
+            rows.insert(0, (PRIVACY_BUTTON,))
         rows.append((Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, html, tuple(rows), faq_id=entry.id, score=score)
 
@@ -105,9 +118,10 @@ class ReplyBuilder:
         local = self._local_channels(places.regions, "regions")
         lines += self._local_section(places.regions, local)
         lines.append("\n" + self._expand(emergency.next_step))
+        lines.append(self._expand(self._messages.emergency_erase_hint))
         listed = [*self._channels_for(emergency.channels), *abroad_channels, *local]
         rows = list(channel_buttons(listed))
-        rows.append((Button("🧹 Hapus jejak percakapan", action="erase"),))
+        rows.append((QUICK_EXIT_BUTTON, SAFE_MODE_BUTTON))
         return Reply(Intent.EMERGENCY, "\n".join(lines), tuple(rows), score=score, sensitive=True)
 
     def _local_channels(self, place_ids: Sequence[str],
@@ -190,11 +204,17 @@ class ReplyBuilder:
         general = [c for c in self._content.faq.channels if not c.is_local and shows_numbers(c)]
         lines += [self._channel_line(c) for c in general]
         lines.append(f"\n<i>{CHANNELS_FOOTER}</i>")
-        rows = (*channel_buttons([*local, *general]), (Button("📋 Menu", action="menu"),))
+        rows = (*channel_buttons([*local, *general]), (QUICK_EXIT_BUTTON,),
+                (Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, "\n".join(lines), rows, score=1.0)
 
     def _channel_line(self, channel: Channel) -> str:
         return f"• {channel_summary(channel)}\n  <i>{self._expand(channel.purpose)}</i>"
+
+    def welcome(self) -> Reply:
+        """The menu under the welcome, plus safe mode for someone whose phone is watched."""
+        return Reply(Intent.SMALLTALK, self._expand(self._messages.welcome),
+                     (*MENU_BUTTONS, (SAFE_MODE_BUTTON,)), score=1.0)
 
     def menu(self, text: str | None = None) -> Reply:
         return Reply(Intent.SMALLTALK, self._expand(text or self._messages.menu), MENU_BUTTONS,

@@ -152,6 +152,19 @@ class TipDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+class SafeModeChat(Base):
+    """A private chat in safe mode: its messages are erased at `erase_at`, a set time after the
+    last one. `chat_ref` is the chat address, encrypted like a subscriber's (deleting needs
+    it); the row goes when safe mode is switched off or with /hapusdata."""
+
+    __tablename__ = "safe_mode_chats"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), primary_key=True)
+    chat_ref: Mapped[str] = mapped_column(Text)
+    erase_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 USER_TABLES: tuple[type[Base], ...] = (
     MessageEvent,
     Feedback,
@@ -160,5 +173,6 @@ USER_TABLES: tuple[type[Base], ...] = (
     Subscription,
     JobOfferCheck,
     TipDelivery,
+    SafeModeChat,
 )
 """Every table with a `user_key`; deleting a user's data walks all of them."""

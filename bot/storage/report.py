@@ -19,6 +19,7 @@ from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Intent
 from bot.language.normaliser import Normaliser
 from bot.storage.models import Feedback, MessageEvent, UnansweredQuestion, utc_now
+from bot.storage.scrub import without_placeholders
 from bot.understanding.features import char_ngrams
 
 SIMILARITY_THRESHOLD = 0.5
@@ -147,7 +148,7 @@ Vector = dict[str, float]
 
 
 def ngram_vector(normaliser: Normaliser, text: str) -> Vector:
-    counts = Counter(char_ngrams(normaliser.normalise(text)))
+    counts = Counter(char_ngrams(normaliser.normalise(without_placeholders(text))))
     norm = math.sqrt(sum(n * n for n in counts.values()))
     return {gram: n / norm for gram, n in counts.items()} if norm else {}
 

@@ -1,15 +1,20 @@
-"""Remove contact details and identifying numbers from a question before it is stored.
+"""Remove everything identifying from a question before it is stored.
 
 Only unanswered questions are stored, for staff to turn into new FAQ examples. What staff need
 is the wording; what a trafficker (or a leak) could use is a phone number, an e-mail address,
-an ID or account number, a social-media handle or a link. Those become neutral tokens.
+an ID or account number, a social-media handle, a link — and names, places and employers.
+Numbers and addresses are found by pattern. Names cannot be: so, given the bot's `KnownWords`,
+only words the bot knows are kept (an allowlist) and every other word becomes [nama], [tempat]
+or [kata]. `/privasi` states these rules (content/privasi.yaml); keep the two in step.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from bot.language.known_words import KnownWords, fold
 from bot.storage.models import MAX_UNANSWERED_CHARS
 
 PHONE = "[nomor]"
@@ -17,6 +22,11 @@ EMAIL = "[email]"
 NUMBER = "[angka]"
 HANDLE = "[akun]"
 LINK = "[tautan]"
+NAME = "[nama]"
+PLACE = "[tempat]"
+WORD = "[kata]"
+MAX_CUED_WORDS = 4
+"""Words after "nama saya" / "di" that may still belong to the name or place."""
 
 MAX_SCAN_CHARS = 4096
 """Telegram's own message limit; longer input is cut before scanning, never after."""
@@ -45,6 +55,15 @@ _GROUPED_DIGITS = re.compile(r"(?<![\w])\d+(?:[ .\-]\d+)+")
 _DIGIT_RUN = re.compile(rf"\d{{{LONG_DIGIT_RUN},}}")
 _HANDLE = re.compile(r"(?<![\w.@])@[a-z0-9_](?:[a-z0-9_.]*[a-z0-9_])?", re.I)
 _SPACES = re.compile(r"\s+")
+_TOKEN = re.compile(r"\[[a-z]+\]|[^\W\d_]+|\d+")
+_SENTENCE_END = frozenset(".!?\n")
+_REPEATED_PLACEHOLDER = re.compile(r"(\[(?:nama|tempat|kata)\])(?:\s+\1)+")
+_PLACEHOLDER = re.compile(r"\[(?:nama|tempat|kata|nomor|email|angka|akun|tautan)\]")
+
+
+def without_placeholders(text: str) -> str:
+    """The scrubbed text's own words: two questions alike only in what was removed are not."""
+    return _PLACEHOLDER.sub(" ", text)
 
 
 def _digit_count(text: str) -> int:
@@ -76,11 +95,91 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
 )
 
 
-def scrub(text: str, *, limit: int = MAX_UNANSWERED_CHARS) -> str:
-    """The text with contact details replaced, whitespace collapsed, at most `limit` chars."""
+@dataclass
+class _Cue:
+    """What the last words announced: a name or a place follows."""
+
+    placeholder: str
+    strict: bool
+    left: int = MAX_CUED_WORDS
+
+
+def _cued_replacement(word: str, capitalised: bool, cue: _Cue, known: KnownWords) -> bool:
+    """Whether a word right after a cue is part of the name or place (else the cue ends)."""
+    if word in known.function_words or word in known.cue_words or (
+            cue.placeholder == PLACE and word in known.regions):
+        return False
+    if capitalised or word in known.common_names:
+        return cue.placeholder == NAME or cue.strict or not known.is_content_word(word)
+    if cue.placeholder == NAME or cue.strict:
+        return not known.is_content_word(word)
+    return not known.is_known(word)
+
+
+def _uncued_replacement(word: str, capitalised: bool, sentence_start: bool,
+                        known: KnownWords) -> str | None:
+    if word in known.cue_words:
+        return None
+    if capitalised and not sentence_start:
+        return None if known.is_content_word(word) else NAME
+    if word in known.common_names:
+        return NAME
+    if known.is_known(word):
+        return None
+    return NAME if capitalised else WORD
+
+
+def _next_cue(recent: list[str], known: KnownWords) -> _Cue | None:
+    if any(tuple(recent[-len(cue):]) == cue for cue in known.name_cues):
+        return _Cue(NAME, strict=True)
+    if recent[-1] in known.place_nouns:
+        return _Cue(PLACE, strict=True)
+    if recent[-1] in known.place_cues:
+        return _Cue(PLACE, strict=False)
+    return None
+
+
+def keep_known_words(text: str, known: KnownWords) -> str:
+    """Every word the bot does not know replaced by [nama], [tempat] or [kata]."""
+    parts: list[str] = []
+    recent: list[str] = []
+    cue: _Cue | None = None
+    end = 0
+    for match in _TOKEN.finditer(text):
+        between, token = text[end:match.start()], match.group()
+        parts.append(between)
+        marks = between.replace(" ", "").replace("\t", "")
+        sentence_start = (end == 0 and not marks) or marks[-1:] in _SENTENCE_END
+        end = match.end()
+        abbreviated = marks == "." and bool(recent) and recent[-1] in known.cue_words  # "jl."
+        kept_as_is = token.startswith("[") or token.isdigit() or len(token) == 1
+        if (marks and not abbreviated) or kept_as_is:
+            cue = None  # punctuation, a placeholder or a number ends a name or a place
+        if kept_as_is:
+            parts.append(token)
+            continue
+        word, capitalised = fold(token), token[0].isupper()
+        if cue is not None and cue.left > 0 and _cued_replacement(word, capitalised, cue, known):
+            replacement: str | None = cue.placeholder
+            cue.left -= 1
+        else:
+            replacement = _uncued_replacement(word, capitalised, sentence_start, known)
+            cue = None
+        parts.append(replacement or token)
+        recent = [*recent[-3:], word]
+        cue = _next_cue(recent, known) or cue
+    parts.append(text[end:])
+    return _REPEATED_PLACEHOLDER.sub(r"\1", "".join(parts))
+
+
+def scrub(text: str, *, limit: int = MAX_UNANSWERED_CHARS, known: KnownWords | None = None) -> str:
+    """The text with contact details replaced (and, given `known`, every unknown word),
+    whitespace collapsed, at most `limit` chars."""
     cleaned = text[:MAX_SCAN_CHARS]
     for pattern, replacement in _RULES:
         cleaned = pattern.sub(replacement, cleaned)
+    if known is not None:
+        cleaned = keep_known_words(cleaned, known)
     cleaned = _SPACES.sub(" ", cleaned).strip()
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rstrip() + "…"

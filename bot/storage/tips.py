@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.chat_address import ChatAddressCipher
-from bot.storage.models import Subscription, TipDelivery, utc_now
+from bot.storage.models import SafeModeChat, Subscription, TipDelivery, utc_now
 from bot.storage.recorder import dialect_insert
 
 logger = logging.getLogger(__name__)
@@ -33,13 +33,15 @@ class Subscriber:
 
 async def due_subscribers(sessions: Sessions, cipher: ChatAddressCipher,
                           round_key: str) -> list[Subscriber]:
-    """Subscribers with a chat address and no delivery row for `round_key` yet."""
+    """Subscribers with a chat address and no delivery row for `round_key` yet; never a chat
+    in safe mode (a tip there would show someone checking the phone what the bot is)."""
     async with sessions() as session:
         in_round = select(TipDelivery.user_key).where(TipDelivery.round_key == round_key)
         rows = (await session.execute(
             select(Subscription.user_key, Subscription.chat_ref)
             .where(Subscription.subscribed.is_(True), Subscription.chat_ref.is_not(None),
-                   Subscription.user_key.not_in(in_round))
+                   Subscription.user_key.not_in(in_round),
+                   Subscription.user_key.not_in(select(SafeModeChat.user_key)))
             .order_by(Subscription.user_key)
         )).all()
         received: dict[str, set[str]] = {}

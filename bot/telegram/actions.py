@@ -19,16 +19,24 @@ from bot.engine.reply import Button, Intent, Reply
 from bot.stats.charts import chart_request_from_action
 from bot.telegram import hooks
 from bot.telegram.botdata import engine_of
-from bot.telegram.broadcast import CONFIRM_ACTION, confirm_send
+from bot.telegram.broadcast import (
+    CONFIRM_ACTION,
+    SUBSCRIBE_ACTION,
+    confirm_send,
+    confirm_subscribe,
+)
 from bot.telegram.conversation import respond
+from bot.telegram.erasure import EraseOutcome, erase_messages, send_neutral_line
 from bot.telegram.keyboards import without_actions
+from bot.telegram.safe_mode import SAFE_MODE_ACTION, switch_on_action
 from bot.telegram.statistics import draw_chart, send_chart_photo
 from bot.telegram.texts import message_html, toast
-from bot.telegram.trail import take_all
+from bot.telegram.trail import give_back, take_all
 
 logger = logging.getLogger(__name__)
 
 AdapterAction = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[None]]
+QUICK_EXIT_ACTION = "exit"
 CONFIRM_DELETE_LABEL = "🗑️ Ya, hapus data saya"
 CANCEL_LABEL = "Batal"
 
@@ -83,29 +91,30 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, action:
 
 async def erase_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE,
                              action: str) -> None:
-    """`erase`: delete the latest messages of this private chat from the phone ("Hapus jejak").
+    """`erase` ("Hapus jejak") and `exit` ("Keluar cepat"): delete every message of this
+    private chat the bot may delete, both sides; `exit` then leaves one neutral line.
 
     Only in private chats: in a group the same button would delete other people's messages.
+    The answer says honestly when some or all messages are still there.
     """
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    messages = engine_of(context).knowledge.content.messages
+    engine = engine_of(context)
+    messages = engine.knowledge.content.messages
     if chat.type != ChatType.PRIVATE:
-        await query.answer(toast(engine_of(context), messages.feature_unavailable))
+        await query.answer(toast(engine, messages.feature_unavailable))
         return
     ids = await take_all(context, query.from_user.id)
     if query.message is not None:
         ids = sorted({*ids, query.message.message_id})
-    if ids:
-        try:
-            await context.bot.delete_messages(chat.id, ids)
-        except BadRequest:
-            # Some may be older than 48 hours; delete what can be deleted, one by one.
-            for message_id in ids:
-                with contextlib.suppress(BadRequest):
-                    await context.bot.delete_message(chat.id, message_id)
-    await query.answer(toast(engine_of(context), messages.erase_done))
+    result = await erase_messages(context.bot, chat.id, ids)
+    await give_back(context, query.from_user.id, result.left)
+    text = {EraseOutcome.DONE: messages.erase_done, EraseOutcome.PARTLY: messages.erase_partly,
+            EraseOutcome.FAILED: messages.erase_failed}[result.outcome]
+    await query.answer(toast(engine, text), show_alert=result.outcome is not EraseOutcome.DONE)
+    if action == QUICK_EXIT_ACTION and result.outcome is not EraseOutcome.FAILED:
+        await send_neutral_line(context, chat.id)
 
 
 def delete_data_prompt(context: ContextTypes.DEFAULT_TYPE) -> Reply:
@@ -149,9 +158,12 @@ ADAPTER_ACTIONS: dict[str, AdapterAction] = {
     "fb": feedback,
     "chart": send_chart,
     "erase": erase_conversation,
+    QUICK_EXIT_ACTION: erase_conversation,
+    SAFE_MODE_ACTION: switch_on_action,
     "deldata": confirm_delete_data,
     "deldata-yes": delete_data,
     CONFIRM_ACTION: confirm_send,
+    SUBSCRIBE_ACTION: confirm_subscribe,
 }
 """Keyed by the action's name, the part before the first ':'."""
 WITH_ARGUMENTS = frozenset({"fb", "chart"})

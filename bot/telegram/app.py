@@ -22,12 +22,13 @@ from telegram.request import HTTPXRequest
 
 from bot.engine.engine import Engine
 from bot.settings import Settings
-from bot.telegram import broadcast, handlers, staff
+from bot.telegram import broadcast, handlers, safe_mode, staff
 from bot.telegram.botdata import ENGINE_KEY, OPEN_STORAGE_KEY, SETTINGS_KEY
 from bot.telegram.commands import (
     ENGINE_COMMANDS,
     RELOAD,
     REPORT,
+    SAFE_MODE,
     SEND_TIPS,
     SUBSCRIBE,
     UNSUBSCRIBE,
@@ -112,6 +113,8 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler(REPORT.name, staff.weekly_report, filters=private))
     application.add_handler(CommandHandler(SEND_TIPS.name, broadcast.preview_tips,
                                            filters=private))
+    application.add_handler(CommandHandler(SAFE_MODE.name, safe_mode.toggle_command,
+                                           filters=message))
     application.add_handler(CommandHandler(SUBSCRIBE.name, broadcast.subscribe, filters=message))
     application.add_handler(CommandHandler(UNSUBSCRIBE.name, broadcast.unsubscribe,
                                            filters=message))

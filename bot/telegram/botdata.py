@@ -16,6 +16,8 @@ INTERACTION_RECORDER_KEY = "interaction_recorder"
 STORAGE_KEY = "storage"
 OPEN_STORAGE_KEY = "open_storage"
 """False in tests that bring their own recorder: post_init then opens no database."""
+SAFE_MODE_KEY = "safe_mode"
+"""The `SafeModeStore` (bot.storage.safe_mode), set with storage; absent without it."""
 CONTENT_WATCH_KEY = "content_watch"
 """The `ContentWatch` (reloader and watcher task) from post_init; /reload and SIGHUP use it."""
 

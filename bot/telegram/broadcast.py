@@ -36,12 +36,15 @@ KALTIM_TIME = timezone(timedelta(hours=8), "WITA")
 SENDING_HOURS = range(9, 20)
 """Local hours in which tips go out: nobody is woken by one."""
 CONFIRM_ACTION = "tips-send"
+SUBSCRIBE_ACTION = "tips-sub"
 
 
 async def send_tip(bot: Bot, chat_id: int, html: str) -> SendOutcome:
     """One tip; the outcome tells the broadcaster whether it may be sent again."""
     try:
-        await bot.send_message(chat_id=chat_id, text=html, parse_mode=ParseMode.HTML)
+        # Silent: a tip must not draw anyone's attention to the phone.
+        await bot.send_message(chat_id=chat_id, text=html, parse_mode=ParseMode.HTML,
+                               disable_notification=True)
     except Forbidden:
         return SendOutcome.BLOCKED
     except BadRequest as error:
@@ -75,7 +78,7 @@ async def run_round(application: Application,
     if broadcaster is None or (running is not None and not running.done()):
         return None
     engine = application.bot_data[ENGINE_KEY]
-    tips = [tip.model_copy(update={"text": message_html(engine, tip.text)})
+    tips = [tip.model_copy(update={"text": message_html(engine, tip.message)})
             for tip in engine.knowledge.content.tips.tips]
     round_key = round_key_for(now or datetime.now(UTC))
     task = asyncio.create_task(broadcaster.run(
@@ -107,7 +110,25 @@ async def stop_broadcast(application: Application) -> None:
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/langganan: opt in to one tip a week."""
+    """/langganan: first the warning (a weekly message can give the bot away on a phone someone
+    checks); the button under it subscribes."""
+    engine = engine_of(context)
+    texts = engine.knowledge.content.tips
+    message = update.effective_message
+    if message is not None and not is_private(message):
+        await _say(update, context, texts.private_only)
+        return
+    rows = ((Button(texts.subscribe_confirm, action=SUBSCRIBE_ACTION),),
+            (Button("Batal", action="menu"),))
+    await respond(update, context, Reply(Intent.SMALLTALK,
+                                         message_html(engine, texts.subscribe_warning), rows))
+
+
+async def confirm_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                            action: str) -> None:
+    """The button under the warning: opt in to one tip a week."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     await _set_subscription(update, context, subscribed=True)
 
 

@@ -34,7 +34,8 @@ ENGINE_COMMANDS = (
 
 SUBSCRIBE = CommandSpec("langganan", "Terima satu tip pencegahan TPPO setiap minggu")
 UNSUBSCRIBE = CommandSpec("berhenti", "Berhenti menerima tips mingguan")
-ALL_COMMANDS = (START, *ENGINE_COMMANDS, SUBSCRIBE, UNSUBSCRIBE, DELETE_DATA)
+SAFE_MODE = CommandSpec("aman", "Mode aman: chat terhapus otomatis, tanpa bunyi notifikasi")
+ALL_COMMANDS = (START, *ENGINE_COMMANDS, SAFE_MODE, SUBSCRIBE, UNSUBSCRIBE, DELETE_DATA)
 ACTION_BY_COMMAND = {spec.name: spec.action for spec in ENGINE_COMMANDS}
 RELOAD = CommandSpec("reload", "Muat ulang konten sekarang (khusus petugas)")
 REPORT = CommandSpec("laporan", "Ringkasan penggunaan 7 hari terakhir (khusus petugas)")

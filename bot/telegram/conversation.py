@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update, User
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine.reply import Reply
+from bot.telegram.botdata import SAFE_MODE_KEY
 from bot.telegram.groups import is_private
 from bot.telegram.hooks import record_reply
 from bot.telegram.sending import edit_reply, send_reply
@@ -19,13 +21,23 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Rep
     With `record`, storage counts the reply afterwards; `text` is the user's own words when
     storage may see them (see `hooks.storable_text`), else empty.
     """
-    chat = update.effective_chat
+    chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return
+    silent = await _in_safe_mode(context, chat, user)
     if replace is None or not await edit_reply(context.bot, chat.id, replace, reply):
         message = update.effective_message if update.callback_query is None else None
         quote = message.message_id if message is not None and not is_private(message) else None
-        await remember(context, await send_reply(context.bot, chat.id, reply, quote=quote))
-    user = update.effective_user
+        await remember(context, await send_reply(context.bot, chat.id, reply, quote=quote,
+                                                 silent=silent))
     if record and user is not None:
         await record_reply(context, user_id=user.id, text=text, reply=reply)
+
+
+async def _in_safe_mode(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user: User | None) -> bool:
+    """Whether this private chat is in safe mode; each message there moves its erase time."""
+    store = context.bot_data.get(SAFE_MODE_KEY)
+    if store is None or user is None or chat.type != ChatType.PRIVATE:
+        return False
+    in_safe_mode: bool = await store.touch(user_id=user.id)
+    return in_safe_mode

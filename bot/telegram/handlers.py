@@ -72,7 +72,8 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     forwarded = message.forward_origin is not None
     await respond(update, context, reply, record=True,
-                  text=storable_text(text, reply, forwarded=forwarded))
+                  text=storable_text(text, reply, forwarded=forwarded,
+                                     known=engine.knowledge.known_words))
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,7 +17,9 @@ from telegram.ext import ContextTypes
 
 from bot.content.bundle import ContentBundle
 from bot.engine.reply import ChartRequest, Intent, Reply
+from bot.language.known_words import KnownWords
 from bot.prevention.job_offer_check import JOB_OFFER_LEVEL
+from bot.storage.scrub import scrub
 from bot.telegram.botdata import INTERACTION_RECORDER_KEY
 
 logger = logging.getLogger(__name__)
@@ -46,11 +48,12 @@ class InteractionRecorder(Protocol):
         ...
 
 
-def storable_text(text: str, reply: Reply, *, forwarded: bool) -> str:
-    """The words storage may see: none of a forwarded message or anything near an emergency."""
+def storable_text(text: str, reply: Reply, *, forwarded: bool, known: KnownWords) -> str:
+    """The words storage may see: none of a forwarded message or anything near an emergency,
+    and of the rest only words the bot knows (`bot.storage.scrub`), before storage has it."""
     if forwarded or reply.sensitive or reply.intent is Intent.EMERGENCY:
         return ""
-    return text
+    return scrub(text, known=known)
 
 
 def recorder_of(context: ContextTypes.DEFAULT_TYPE) -> InteractionRecorder | None:
@@ -88,9 +91,10 @@ async def record_feedback(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, f
 
 
 async def delete_user_data(context: ContextTypes.DEFAULT_TYPE, *, user_id: int) -> bool:
-    """False when storage failed; without a recorder nothing was stored, so nothing to delete."""
+    """True only when storage confirmed the deletion. Without a recorder storage may simply
+    have failed to open (data from before a restart is still there), so that is no success."""
     recorder = recorder_of(context)
-    return recorder is None or await recorder.delete_user_data(user_id=user_id) >= 0
+    return recorder is not None and await recorder.delete_user_data(user_id=user_id) >= 0
 
 
 ChartRenderer = Callable[[ContentBundle, ChartRequest], bytes]

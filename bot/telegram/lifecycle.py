@@ -15,16 +15,19 @@ from telegram.ext import Application, ContextTypes
 
 from bot.cli.common import load_engine
 from bot.settings import Settings
+from bot.storage.safe_mode import SafeModeStore
 from bot.telegram.botdata import (
     ENGINE_KEY,
     INTERACTION_RECORDER_KEY,
     OPEN_STORAGE_KEY,
+    SAFE_MODE_KEY,
     SETTINGS_KEY,
     STORAGE_KEY,
 )
 from bot.telegram.broadcast import schedule_weekly_tips, stop_broadcast
 from bot.telegram.commands import bot_commands
 from bot.telegram.content_watch import start_content_watch, stop_content_watch
+from bot.telegram.safe_mode import schedule_sweep
 from bot.telegram.staff import publish_staff_commands
 
 logger = logging.getLogger(__name__)
@@ -62,6 +65,9 @@ async def _open_storage(application: Application, settings: Settings) -> None:
         return
     application.bot_data[STORAGE_KEY] = storage
     application.bot_data[INTERACTION_RECORDER_KEY] = storage.recorder
+    application.bot_data[SAFE_MODE_KEY] = SafeModeStore(
+        storage.session_factory, storage.keys, delay=timedelta(minutes=settings.safe_mode_minutes))
+    schedule_sweep(application)
     schedule_weekly_tips(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
@@ -84,5 +90,6 @@ async def post_shutdown(application: Application) -> None:
     await stop_broadcast(application)
     storage = application.bot_data.pop(STORAGE_KEY, None)
     application.bot_data.pop(INTERACTION_RECORDER_KEY, None)
+    application.bot_data.pop(SAFE_MODE_KEY, None)
     if storage is not None:
         await storage.close()

@@ -18,26 +18,27 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 """Answers link to several sites; a preview of the first one would push the answer off screen."""
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, *,
-                     quote: int | None = None) -> list[Message]:
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, quote: int | None = None,
+                     silent: bool = False) -> list[Message]:
     """Send `reply` as one or more messages, the buttons under the last one.
 
     `quote` is the id of the user's message to reply to (used in groups, so it is clear whom the
-    bot answers); the reply still goes out if that message was deleted meanwhile.
+    bot answers); the reply still goes out if that message was deleted meanwhile. `silent`
+    messages make no sound (safe mode: someone nearby must not notice).
     """
     *leading, last = split_message(reply.html, MAX_MESSAGE_LENGTH)
     quoting = ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
     sent = []
     for part in leading:
-        sent.append(await _send_html(bot, chat_id, part, reply_parameters=quoting))
+        sent.append(await _send_html(bot, chat_id, part, reply_parameters=quoting, silent=silent))
         quoting = None
-    sent.append(await _send_html(bot, chat_id, last, reply_parameters=quoting,
+    sent.append(await _send_html(bot, chat_id, last, reply_parameters=quoting, silent=silent,
                                  reply_markup=reply_markup(reply, bot.username)))
     return sent
 
 
 async def _send_html(bot: Bot, chat_id: int, text: str, *,
-                     reply_parameters: ReplyParameters | None,
+                     reply_parameters: ReplyParameters | None, silent: bool = False,
                      reply_markup: InlineKeyboardMarkup | None = None) -> Message:
     return await bot.send_message(
         chat_id=chat_id,
@@ -46,6 +47,7 @@ async def _send_html(bot: Bot, chat_id: int, text: str, *,
         link_preview_options=NO_PREVIEW,
         reply_markup=reply_markup,
         reply_parameters=reply_parameters,
+        disable_notification=silent,
     )
 
 

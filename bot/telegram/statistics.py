@@ -62,11 +62,12 @@ async def draw_chart(content: ContentBundle, request: ChartRequest) -> Chart | N
 
 async def send_chart_photo(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                            chart: Chart) -> Message:
-    """Send the PNG with its title as caption; remembered for "Hapus jejak" like any reply."""
+    """Send the PNG with its title as caption; remembered for "Hapus jejak" like any reply.
+    Always silent: it answers a tap the person just made, and must not sound in safe mode."""
     caption = chart.caption[:CAPTION_MAX_LENGTH]
     sent = await context.bot.send_photo(chat_id, photo=chart.png,
                                         caption=escape(caption) if caption else None,
-                                        parse_mode=ParseMode.HTML)
+                                        parse_mode=ParseMode.HTML, disable_notification=True)
     await remember(context, [sent])
     return sent
 

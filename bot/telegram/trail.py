@@ -1,15 +1,17 @@
 """The ids of the latest messages in a private chat, so "Hapus jejak" can delete them.
 
 Telegram offers no way to list a chat's messages, and message ids must not be computed, so the
-adapter remembers them: ids only, never content. With storage wired they are kept by the
-recorder (`remember_sent_messages`, 48 hours); without it, in memory (`chat_data`, at most as
-many as one deleteMessages call accepts, lost on restart).
+adapter remembers them: ids only, never content. They are kept in memory (`chat_data`, the
+latest TRAIL_LENGTH, lost on restart) and, with storage wired, also by the recorder
+(`remember_sent_messages`, 48 hours, shared by every worker). Memory is kept even then: while
+the database cannot be written, it is the only place the ids are.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from typing import Any
 
 from telegram import Message
 from telegram.constants import ChatType
@@ -54,27 +56,55 @@ async def remember(context: ContextTypes.DEFAULT_TYPE, messages: Iterable[Messag
     if not private:
         return
     ids = [*_take_pending(context), *(m.message_id for m in private)]
+    memory = _memory(context)
+    if memory is not None:
+        memory.extend(ids)
     recorder = recorder_of(context)
     if recorder is not None:
         await call_safely("remember message ids", lambda: recorder.remember_sent_messages(
             user_id=private[0].chat.id, message_ids=ids))
-        return
-    memory = _memory(context)
-    if memory is not None:
-        memory.extend(ids)
+
+
+def take_from_memory(chat_data: dict[Any, Any] | None) -> set[int]:
+    """The ids this worker holds for a chat, forgetting them (the safe-mode sweep, which has
+    no update, reads the chat's data directly)."""
+    if chat_data is None:
+        return set()
+    ids = set(chat_data.pop(PENDING_KEY, []))
+    ids.update(chat_data.pop(TRAIL_KEY, ()))
+    return ids
+
+
+def return_to_memory(chat_data: dict[Any, Any] | None, ids: Iterable[int]) -> None:
+    """Ids `take_from_memory` took that could not be deleted: kept for the next try."""
+    if chat_data is not None:
+        chat_data.setdefault(TRAIL_KEY, deque(maxlen=TRAIL_LENGTH)).extend(ids)
 
 
 async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> list[int]:
-    """The remembered ids of this private chat, oldest first, forgetting them."""
-    pending = _take_pending(context)
+    """The remembered ids of this private chat (memory and storage), oldest first, forgetting
+    them; `give_back` what could not be deleted."""
+    ids = set(_take_pending(context))
+    memory = _memory(context)
+    if memory is not None:
+        ids.update(memory)
+        memory.clear()
     recorder = recorder_of(context)
     if recorder is not None:
-        ids = await recorder.recent_message_ids(user_id=user_id)
-        await recorder.forget_recent_messages(user_id=user_id)
-        return sorted({*ids, *pending})
+        ids.update(await recorder.recent_message_ids(user_id=user_id))
+        await call_safely("forget message ids",
+                          lambda: recorder.forget_recent_messages(user_id=user_id))
+    return sorted(ids)
+
+
+async def give_back(context: ContextTypes.DEFAULT_TYPE, user_id: int,
+                    ids: Iterable[int]) -> None:
+    """Remember again ids that could not be deleted, so "coba lagi" can still reach them."""
+    kept = list(ids)
     memory = _memory(context)
-    if memory is None:
-        return sorted(set(pending))
-    ids = sorted({*memory, *pending})
-    memory.clear()
-    return ids
+    if memory is not None:
+        memory.extend(kept)
+    recorder = recorder_of(context)
+    if recorder is not None and kept:
+        await call_safely("remember message ids", lambda: recorder.remember_sent_messages(
+            user_id=user_id, message_ids=kept))

@@ -35,7 +35,7 @@ def test_emergency_comes_first_with_the_numbers(engine: Engine, content: Content
         assert number in first_lines
     assert "luar negeri" in reply.plain_text
     assert reply.sensitive
-    assert any(b.action == "erase" for row in reply.buttons for b in row)
+    assert any(b.action == "exit" for row in reply.buttons for b in row)
 
 
 def test_questions_about_danger_are_not_emergencies(engine: Engine) -> None:

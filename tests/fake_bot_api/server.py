@@ -52,6 +52,8 @@ class RecordedCall:
     received_at: float = field(default_factory=time.monotonic)
     responded: bool = False
     """The whole answer was written before the client went away."""
+    refused_on_purpose: bool = False
+    """A 400 the test asked for (`undeletable`), not a request Telegram would reject."""
 
     @property
     def ok(self) -> bool:
@@ -59,9 +61,9 @@ class RecordedCall:
 
 
 class TelegramError(Exception):
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *, on_purpose: bool = False) -> None:
         super().__init__(description)
-        self.status, self.description = status, description
+        self.status, self.description, self.on_purpose = status, description, on_purpose
 
 
 @dataclass
@@ -101,6 +103,9 @@ class FakeBotApi:
         self.webhook: dict[str, Any] = {}
         self.blocked_chats: set[int] = set()
         """Chats whose user blocked the bot: sends there get Telegram's 403."""
+        self.undeletable: set[int] = set()
+        """Message ids Telegram refuses to delete (older than 48 hours): deleteMessage for one,
+        and deleteMessages naming one, get Telegram's 400."""
         self.bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "TPPO Kaltim",
                          "username": BOT_USERNAME, "can_join_groups": True,
                          "can_read_all_group_messages": False, "supports_inline_queries": True}
@@ -201,7 +206,11 @@ class FakeBotApi:
         method = getattr(self, f"_api_{call.method}", None)
         if method is None:
             raise TelegramError(HTTPStatus.NOT_FOUND, "Not Found")
-        return await method(call.params)
+        try:
+            return await method(call.params)
+        except TelegramError as error:
+            call.refused_on_purpose = error.on_purpose
+            raise
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -267,12 +276,19 @@ class FakeBotApi:
         return True
 
     async def _api_deleteMessage(self, params: dict[str, Any]) -> bool:
+        self._refuse_undeletable([int(params["message_id"])])
         return True
 
     async def _api_deleteMessages(self, params: dict[str, Any]) -> bool:
         if not 1 <= len(params.get("message_ids", [])) <= 100:
             raise TelegramError(HTTPStatus.BAD_REQUEST, "Bad Request: message_ids invalid")
+        self._refuse_undeletable(params["message_ids"])
         return True
+
+    def _refuse_undeletable(self, ids: list[int]) -> None:
+        if self.undeletable.intersection(ids):
+            raise TelegramError(HTTPStatus.BAD_REQUEST, "Bad Request: message can't be deleted",
+                                on_purpose=True)
 
     async def _api_close(self, params: dict[str, Any]) -> bool:
         return True

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from contextlib import closing
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from bot.storage.database import create_session_factory, upgrade_database
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import USER_TABLES, Feedback
 from bot.storage.recorder import DELETE_FAILED, InteractionRecorder, ScoreBand, score_band
+from bot.storage.safe_mode import SafeModeStore
 from bot.storage.tips import claim_delivery
 from bot.understanding.policy import DecisionPolicy
 from tests.storage.conftest import FakeClock, TestDatabase
@@ -231,15 +233,17 @@ async def test_delete_user_data_removes_every_row_of_that_user_only(
         await recorder.record_job_offer_check(user_id=user, level="high")
         await claim_delivery(session_factory, user_key=keys.key_for(user), round_key="2026-W49",
                              tip_id="cek-izin-agen")
+        assert await SafeModeStore(session_factory, keys, delay=timedelta(minutes=15)).switch_on(
+            user_id=user, chat_id=user)
     before = await all_rows(session_factory)
     assert all(before[model.__tablename__] for model in USER_TABLES)  # every table has rows
-    assert sum(len(rows) for rows in before.values()) == 18
+    assert sum(len(rows) for rows in before.values()) == 20
 
     deleted = await recorder.delete_user_data(user_id=USER)
 
     after = await all_rows(session_factory)
-    assert deleted == 9
-    assert sum(len(rows) for rows in after.values()) == 9
+    assert deleted == 10
+    assert sum(len(rows) for rows in after.values()) == 10
     assert keys.key_for(USER) not in all_values(after)
     assert keys.key_for(OTHER_USER) in all_values(after)
     assert await recorder.delete_user_data(user_id=USER) == 0

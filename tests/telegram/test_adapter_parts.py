@@ -46,7 +46,7 @@ def engine_actions(engine: Engine) -> set[str]:
 
 def test_every_engine_action_fits_in_callback_data(engine: Engine) -> None:
     actions = engine_actions(engine)
-    assert {"erase", "faq-categories", "fb:apa-itu-tppo:1", "chart:overview:"} <= actions
+    assert {"exit", "safe", "faq-categories", "fb:apa-itu-tppo:1", "chart:overview:"} <= actions
     for action in actions:
         data = encode_action(action)
         assert data is not None and len(data.encode()) <= CALLBACK_DATA_MAX_BYTES, action

@@ -44,7 +44,7 @@ async def test_emergency_reply_comes_first_and_carries_the_channel_buttons(
     assert first.params["text"].startswith("🚨")
     links = [b["url"] for b in buttons(first) if "url" in b]
     assert any(link.startswith("https://wa.me/") for link in links)
-    assert "v1|erase" in [b.get("callback_data") for b in buttons(first)]
+    assert {"v1|exit", "v1|safe"} <= {b.get("callback_data") for b in buttons(first)}
 
 
 async def test_emergency_and_forwarded_text_never_reach_storage(bot: RunningBot) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.settings import Settings
 from bot.storage.models import Base
+from bot.storage.report import usage_report
 from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
 from tests.telegram.conftest import RunningBot
@@ -33,6 +34,20 @@ async def _converse(bot: RunningBot) -> None:
     await bot.exchange(updates.text(EMERGENCY))
     await bot.exchange(updates.media("contact"))
     await bot.exchange(updates.media("location"))
+
+
+IDENTIFYING_CONVERSATION = [
+    "nama saya Siti Aminah, tinggal di gang Mawar dekat Sungai Pinang, bagaimana cara menanam "
+    "cabai di pot?",
+    "nama saya Budi Santoso dari Tawau, bagaimana cara menanam cabai di pot?",
+    "majikan saya Pak Hendra di PT Sinar Abadi, akunnya @agen_kaltim, nomornya 0812-3456-7890, "
+    "resep rendang apa ya",
+    "NIK saya 6471020304050001 dan rekening BRI 1234567890 atas nama Dewi Lestari, alamat "
+    "Jl. Cendana no 12 mess Karya Utama, cara bikin kue?",
+]
+IDENTIFYING_WORDS = ["Siti", "Aminah", "Mawar", "Pinang", "Budi", "Santoso", "Tawau", "Hendra",
+                     "Sinar Abadi", "agen_kaltim", "0812-3456-7890", "081234567890",
+                     "6471020304050001", "1234567890", "Dewi", "Lestari", "Cendana", "Karya"]
 
 
 def _database_bytes(settings: Settings) -> bytes:
@@ -87,3 +102,21 @@ async def test_hapus_jejak_deletes_the_recent_messages(bot: RunningBot) -> None:
     assert first["message"]["message_id"] in deleted
     assert question["message"]["message_id"] in deleted
     assert emergency.result["message_id"] in deleted
+
+
+async def test_names_and_places_never_reach_the_database_yet_the_report_groups(
+        bot: RunningBot) -> None:
+    settings: Settings = bot.application.bot_data[SETTINGS_KEY]
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("reads the raw SQLite file")
+    for text in IDENTIFYING_CONVERSATION:
+        await bot.exchange(bot.api.updates.text(text))
+    raw = _database_bytes(settings).lower()  # the main file, -wal and -shm
+    assert [word for word in IDENTIFYING_WORDS if word.lower().encode() in raw] == []
+    storage = bot.application.bot_data[STORAGE_KEY]
+    report = await usage_report(storage.session_factory, bot.application.bot_data["engine"]
+                                .knowledge, days=1)
+    sizes = sorted((group.count for group in report.unanswered), reverse=True)
+    assert sizes == [2, 1, 1]
+    assert "[nama]" in report.unanswered[0].examples[0]
+    assert "cabai" in report.unanswered[0].examples[0]

@@ -21,7 +21,7 @@ from bot.telegram.app import build_application
 from bot.telegram.botdata import STORAGE_KEY
 from bot.telegram.broadcast import BROADCASTER_KEY, run_round
 from bot.telegram.runner import receiver_for
-from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api import FakeBotApi, RecordedCall
 from tests.fake_bot_api.updates import GROUP_CHAT_ID, PRIVATE_USER_ID
 from tests.telegram.conftest import FAST_RETRY, RunningBot, make_settings, running
 
@@ -113,9 +113,17 @@ async def test_a_round_is_never_sent_twice(api: FakeBotApi, engine: Engine) -> N
     assert all(len(api.sent_to(u)) == 1 for u in range(FIRST_USER, FIRST_USER + 5))
 
 
+async def _subscribe_by_command(bot: RunningBot) -> list[RecordedCall]:
+    """/langganan shows the warning first; only its button subscribes."""
+    warning = (await bot.exchange(bot.api.updates.text("/langganan")))[-1]
+    assert "Jangan berlangganan bila HP Anda bisa diperiksa" in warning.params["text"]
+    assert await _rows(bot.application, Subscription) == []
+    return await bot.exchange(bot.api.updates.callback("v1|tips-sub", message=warning.result))
+
+
 async def test_subscribe_and_unsubscribe_commands(bot: RunningBot, engine: Engine) -> None:
     texts = engine.knowledge.content.tips
-    calls = await bot.exchange(bot.api.updates.text("/langganan"))
+    calls = await _subscribe_by_command(bot)
     assert texts.subscribed.split(".")[0] in calls[-1].params["text"]
     rows = await _rows(bot.application, Subscription)
     assert len(rows) == 1 and rows[0].subscribed and rows[0].chat_ref
@@ -134,7 +142,7 @@ async def test_subscribing_needs_a_private_chat(bot: RunningBot, engine: Engine)
 
 
 async def test_kirimtips_is_for_staff_only(bot: RunningBot, engine: Engine) -> None:
-    await bot.exchange(bot.api.updates.text("/langganan"))
+    await _subscribe_by_command(bot)
     calls = await bot.exchange(bot.api.updates.text("/kirimtips"))
     assert calls[-1].params["text"] == engine.knowledge.content.messages.staff_only.strip()
     assert await _rows(bot.application, TipDelivery) == []
@@ -153,3 +161,15 @@ async def test_staff_preview_then_send(api: FakeBotApi, engine: Engine) -> None:
                                                 user_id=ADMIN))
         assert all(len(api.sent_to(u)) == 1 for u in range(FIRST_USER, FIRST_USER + 3))
         assert "3 terkirim" in api.sent_to(ADMIN)[-1].params["text"]
+
+
+async def test_tips_are_silent_and_open_with_a_neutral_line(api: FakeBotApi,
+                                                            engine: Engine) -> None:
+    settings = make_settings(api)
+    async with started(settings, engine) as application:
+        await _subscribe(application, range(FIRST_USER, FIRST_USER + 1))
+        await run_round(application)
+    tip = api.sent_to(FIRST_USER)[0]
+    first = engine.knowledge.content.tips.tips[0]
+    assert tip.params["disable_notification"] is True
+    assert tip.params["text"].split("\n")[0] == first.preview

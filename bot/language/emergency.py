@@ -7,7 +7,8 @@ signal is judged in its clause: "tidak dipukul" does not count, "tidak boleh pul
 weak ones with a real person, a plea or the present, is an emergency, unless it is a general
 question about the law, something clearly over, or off-topic (a loan-app threat) with nothing
 still going on. Missing a real emergency costs far more than a false alarm, so whatever points
-at the present ("masih", "tolong saya", "help") overrides the cancelling context.
+at the present ("masih dikurung", "tolong saya", "darurat") overrides the cancelling context,
+and the words the welcome tells people to type ("darurat") always raise the alarm.
 """
 
 from __future__ import annotations

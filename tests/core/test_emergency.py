@@ -113,19 +113,19 @@ def test_the_dev_set_is_large_and_balanced() -> None:
 
 
 def test_staff_can_add_a_signal_without_code(content_copy: ContentCopy) -> None:
-    text = "saya dijadikan jaminan utang oleh bos"
+    text = "saya dijadikan kurir narkoba oleh bos"
     before = load_content(content_copy.folder).bundle
     assert before is not None
     knowledge = Knowledge.build(before)
     assert not knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text))
     content_copy.insert_after(EMERGENCY_FILE, r"^tanda_bahaya:",
-                              '  - id: dijaminkan\n    arti: "dijadikan jaminan utang"\n'
-                              '    kekuatan: kuat\n    frasa: ["dijadikan jaminan"]\n')
+                              '  - id: kurir-paksa\n    arti: "dijadikan kurir narkoba"\n'
+                              '    kekuatan: kuat\n    frasa: ["dijadikan kurir"]\n')
     after = load_content(content_copy.folder).bundle
     assert after is not None
     knowledge = Knowledge.build(after)
     assert knowledge.emergency.assess(knowledge.normaliser.normalise(text)).signals == (
-        "dijaminkan",)
+        "kurir-paksa",)
 
 
 def test_affixed_and_spoken_forms_are_generated() -> None:

@@ -129,7 +129,7 @@ async def _set_subscription(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     saved = recorder is not None and await recorder.set_subscribed(
         user_id=user.id, subscribed=subscribed, chat_id=message.chat_id)
     if not saved:
-        await _say(update, context, engine.knowledge.content.messages.error)
+        await _say(update, context, engine.knowledge.content.messages.storage_unavailable)
         return
     await _say(update, context, texts.subscribed if subscribed else texts.unsubscribed)
 

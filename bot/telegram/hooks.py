@@ -88,9 +88,10 @@ async def record_feedback(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, f
 
 
 async def delete_user_data(context: ContextTypes.DEFAULT_TYPE, *, user_id: int) -> bool:
-    """False when storage failed; without a recorder nothing was stored, so nothing to delete."""
+    """True only when storage deleted (or found nothing to delete). Without a recorder storage
+    is not open (yet): rows from an earlier run may be there, so that is a failure too."""
     recorder = recorder_of(context)
-    return recorder is None or await recorder.delete_user_data(user_id=user_id) >= 0
+    return recorder is not None and await recorder.delete_user_data(user_id=user_id) >= 0
 
 
 ChartRenderer = Callable[[ContentBundle, ChartRequest], bytes]

@@ -151,5 +151,7 @@ async def test_staff_preview_then_send(api: FakeBotApi, engine: Engine) -> None:
         assert all(len(api.sent_to(u)) == 0 for u in range(FIRST_USER, FIRST_USER + 3))
         await bot.exchange(api.updates.callback("v1|tips-send", message=preview.result,
                                                 user_id=ADMIN))
+        # The round runs in the background; its summary comes to the staff chat at the end.
+        await api.wait_for(lambda: "terkirim" in api.sent_to(ADMIN)[-1].params["text"])
         assert all(len(api.sent_to(u)) == 1 for u in range(FIRST_USER, FIRST_USER + 3))
         assert "3 terkirim" in api.sent_to(ADMIN)[-1].params["text"]

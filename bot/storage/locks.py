@@ -30,8 +30,6 @@ TIPS_LOCK = "tips-round"
 RETENTION_LOCK = "retention"
 LEASE_TIME = timedelta(minutes=2)
 """How long a SQLite lease lasts without renewal: the wait after a crashed holder."""
-WORKER_ID = uuid.uuid4().hex
-"""This process, as a lease holder."""
 
 _ADVISORY_KEY = "hashtext(current_schema()), hashtext(:name)"
 
@@ -48,10 +46,11 @@ def lock_migrations(connection: Connection) -> None:
 
 
 @contextlib.asynccontextmanager
-async def job_lock(engine: AsyncEngine, name: str, *, holder: str = WORKER_ID,
+async def job_lock(engine: AsyncEngine, name: str, *,
                    clock: Callable[[], datetime] = utc_now) -> AsyncIterator[bool]:
     """Yield True when this worker may run job `name` now, False when another one is running
     it (do not wait: the other worker does the work). Released on exit."""
+    holder = uuid.uuid4().hex  # this run of the job, so two runs in one process exclude too
     if engine.dialect.name == "postgresql":
         async with _advisory_lock(engine, name) as held:
             yield held

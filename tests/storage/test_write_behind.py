@@ -4,10 +4,6 @@ fits in the queue, what does not fit is counted, and callers waiting for a resul
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -18,7 +14,7 @@ from bot.storage.models import Feedback, MessageEvent
 from bot.storage.recorder import DELETE_FAILED, InteractionRecorder
 from bot.storage.write_behind import WriteBehind
 from tests.storage.conftest import FakeClock, TestDatabase
-from tests.storage.samples import faq_reply
+from tests.storage.samples import faq_reply, sqlite_write_lock
 
 USER = 4242
 
@@ -70,29 +66,6 @@ async def test_a_full_queue_drops_and_counts(
         assert await session.scalar(select(func.count()).select_from(Feedback)) == 10
 
 
-@contextmanager
-def sqlite_write_lock(database: TestDatabase) -> Iterator[threading.Event]:
-    """Hold SQLite's write lock from another connection (as a backup tool would) until the
-    yielded event is set."""
-    release, held = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with closing(sqlite3.connect(database.sqlite_path, isolation_level=None)) as connection:
-            connection.execute("BEGIN EXCLUSIVE")
-            held.set()
-            release.wait(60)
-            connection.execute("COMMIT")
-
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
-    assert held.wait(5)
-    try:
-        yield release
-    finally:
-        release.set()
-        thread.join(10)
-
-
 async def test_a_stalled_database_delays_writes_but_loses_none(
     empty_database: TestDatabase, session_factory: async_sessionmaker[AsyncSession],
     keys: PseudonymousKeys, clock: FakeClock,
@@ -105,7 +78,7 @@ async def test_a_stalled_database_delays_writes_but_loses_none(
     queue.start()
     recorder = _buffered(fast_failing, keys, clock, queue)
     try:
-        with sqlite_write_lock(empty_database) as release:
+        with sqlite_write_lock(empty_database.sqlite_path) as release:
             for _ in range(20):
                 await recorder.record_reply(user_id=USER, text="x", reply=faq_reply("modus"))
             await asyncio.sleep(1.0)
@@ -127,7 +100,7 @@ async def test_a_caller_waits_a_bounded_time_and_its_work_is_then_abandoned(
     if not empty_database.is_sqlite:
         pytest.skip("holds SQLite's file lock")
     recorder = _buffered(session_factory, keys, clock, writer)
-    with sqlite_write_lock(empty_database) as release:
+    with sqlite_write_lock(empty_database.sqlite_path) as release:
         await recorder.record_reply(user_id=USER, text="x", reply=faq_reply("modus"))
         await asyncio.sleep(0.2)  # the writer now waits for the lock with that record
         started = asyncio.get_running_loop().time()

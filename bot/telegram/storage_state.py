@@ -42,11 +42,8 @@ class StorageState:
     """Call `start` in post_init and `stop` on shutdown; `on_open` wires an opened storage."""
 
     def __init__(self, settings: Settings, on_open: Callable[[Storage], None], *,
-                 opener: Opener = open_storage, first_retry: float = FIRST_RETRY_SECONDS,
-                 max_retry: float = MAX_RETRY_SECONDS,
-                 file_check: float = FILE_CHECK_SECONDS) -> None:
+                 opener: Opener = open_storage) -> None:
         self._settings, self._on_open, self._opener = settings, on_open, opener
-        self._first_retry, self._max_retry, self._file_check = first_retry, max_retry, file_check
         self.condition = StorageCondition.OPENING
         self.storage: Storage | None = None
         self.attempts = 0
@@ -89,13 +86,13 @@ class StorageState:
         return ComponentHealth(self.condition is StorageCondition.OPEN, details)
 
     async def _run(self) -> None:
-        delay = self._first_retry
+        delay = FIRST_RETRY_SECONDS
         while self.condition is StorageCondition.OPENING:
             await asyncio.sleep(delay)
-            delay = min(delay * 2, self._max_retry)
+            delay = min(delay * 2, MAX_RETRY_SECONDS)
             await self._try_open(refuse_loudly=True)
         while self.condition is StorageCondition.OPEN and self.check_file():
-            await asyncio.sleep(self._file_check)
+            await asyncio.sleep(FILE_CHECK_SECONDS)
 
     async def _try_open(self, *, refuse_loudly: bool) -> None:
         self.attempts += 1

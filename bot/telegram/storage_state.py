@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from enum import StrEnum
 
 from bot.settings import Settings
@@ -28,9 +28,6 @@ MAX_RETRY_SECONDS = 60.0
 FILE_CHECK_SECONDS = 10.0
 """How often the SQLite file is checked for having been deleted or replaced."""
 
-Opener = Callable[[Settings], Awaitable[Storage]]
-
-
 class StorageCondition(StrEnum):
     OPENING = "opening"
     OPEN = "open"
@@ -41,9 +38,8 @@ class StorageCondition(StrEnum):
 class StorageState:
     """Call `start` in post_init and `stop` on shutdown; `on_open` wires an opened storage."""
 
-    def __init__(self, settings: Settings, on_open: Callable[[Storage], None], *,
-                 opener: Opener = open_storage) -> None:
-        self._settings, self._on_open, self._opener = settings, on_open, opener
+    def __init__(self, settings: Settings, on_open: Callable[[Storage], None]) -> None:
+        self._settings, self._on_open = settings, on_open
         self.condition = StorageCondition.OPENING
         self.storage: Storage | None = None
         self.attempts = 0
@@ -97,7 +93,7 @@ class StorageState:
     async def _try_open(self, *, refuse_loudly: bool) -> None:
         self.attempts += 1
         try:
-            storage = await self._opener(self._settings)
+            storage = await open_storage(self._settings)
         except StorageRefused as refusal:
             self.condition, self.last_failure = StorageCondition.REFUSED, str(refusal)
             if not refuse_loudly:

@@ -32,6 +32,7 @@ from bot.prevention.tips_broadcast import (
 )
 from bot.settings import Settings
 from bot.storage.locks import TIPS_LOCK, job_lock
+from bot.storage.recorder import describe_failure
 from bot.telegram.botdata import ENGINE_KEY, SETTINGS_KEY, STORAGE_KEY, engine_of
 from bot.telegram.conversation import respond
 from bot.telegram.groups import is_private
@@ -102,12 +103,17 @@ def start_round(application: Application, now: datetime | None = None,
     round_key = round_key_for(now or datetime.now(UTC))
 
     async def locked_round() -> BroadcastResult | None:
-        async with job_lock(application.bot_data[STORAGE_KEY].engine, TIPS_LOCK) as held:
-            result = await broadcaster.run(
-                tips, round_key, lambda chat_id, html: send_tip(application.bot, chat_id, html)
-            ) if held else None
-        if not held:
-            logger.info("Tip round %s: another worker is sending it", round_key)
+        result = None
+        try:
+            async with job_lock(application.bot_data[STORAGE_KEY].engine, TIPS_LOCK) as held:
+                if held:
+                    result = await broadcaster.run(
+                        tips, round_key,
+                        lambda chat_id, html: send_tip(application.bot, chat_id, html))
+                else:
+                    logger.info("Tip round %s: another worker is sending it", round_key)
+        except Exception as error:  # nobody awaits a background round: say it here
+            logger.error("Tip round %s failed: %s", round_key, describe_failure(error))
         if report_to is not None:
             await _report(application.bot, report_to, result)
         return result
@@ -216,7 +222,8 @@ async def confirm_send(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
 def round_summary(result: BroadcastResult | None) -> str:
     """What staff read at the end of a round they started (Indonesian)."""
     if result is None:
-        return "Pengiriman tips sedang dijalankan oleh worker lain; ringkasannya ada di log."
+        return ("Tips tidak dikirim dari sini: pengiriman sedang dijalankan oleh worker lain, "
+                "atau database gagal (lihat log).")
     state = "dihentikan (bot berhenti); sisanya dikirim nanti" if result.stopped else "selesai"
     return (f"Tips {result.round_key} {state}: {result.sent} terkirim, {result.blocked} "
             f"memblokir bot (berhenti berlangganan), {result.failed} gagal, {result.uncertain} "

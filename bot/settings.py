@@ -51,3 +51,10 @@ class Settings(BaseSettings):
         """A webhook without a secret would accept forged updates from anyone."""
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET wajib diisi bila WEBHOOK_URL dipakai")
+
+    def check_storage(self) -> None:
+        """PostgreSQL means several workers, possibly on several machines: a key file made on
+        each would give one person a different identity on each (docs/DEPLOY.md)."""
+        if self.database_url.startswith("postgresql") and not self.pseudonym_secret:
+            raise ValueError("PSEUDONYM_SECRET wajib diisi bila DATABASE_URL memakai PostgreSQL "
+                             "(rahasia yang sama untuk semua worker)")

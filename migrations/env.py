@@ -17,6 +17,7 @@ from sqlalchemy import Connection, pool
 
 from bot.settings import Settings
 from bot.storage.database import create_engine_for
+from bot.storage.locks import lock_migrations
 from bot.storage.models import Base, UtcDateTime
 
 config = context.config
@@ -57,8 +58,11 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection: Connection) -> None:
+    """Workers starting together take turns (PostgreSQL advisory lock): without it one of them
+    fails halfway with a UniqueViolation on the version table or a table already created."""
     _configure(connection=connection)
     with context.begin_transaction():
+        lock_migrations(connection)
         context.run_migrations()
 
 

@@ -221,6 +221,7 @@ async def run_load(api: FakeBotApi, settings: Settings, engine: Engine,
         await asyncio.wait_for(application.update_queue.join(), plan.timeout)
         seconds = time.perf_counter() - started
         api.fail_at_rates({}, seed=0)
+        await storage.writer.flush(plan.timeout)  # records are written after the replies
         stored_intents, recent = await _stored(storage)
 
     sends = api.calls_to("sendMessage", ok_only=False)

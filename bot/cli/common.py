@@ -19,6 +19,7 @@ def load_settings() -> Settings:
     try:
         settings = Settings()
         settings.check_webhook()
+        settings.check_storage()
     except ValidationError as error:
         detail = error.errors()[0]
         field = str(detail["loc"][0]).upper() if detail["loc"] else "pengaturan"

@@ -31,10 +31,14 @@ def run_bot() -> int:
     from bot.telegram.logging_setup import configure_logging
 
     configure_logging(settings.log_level, settings.telegram_bot_token)
+    from bot.storage.keys import StorageRefused
+
     try:
         asyncio.run(serve(settings))
     except InvalidToken:
         sys.exit("Telegram menolak TELEGRAM_BOT_TOKEN; periksa token dari @BotFather.")
+    except StorageRefused as refusal:  # e.g. another worker's pseudonym secret
+        sys.exit(str(refusal))
     return 0
 
 

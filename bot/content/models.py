@@ -190,6 +190,8 @@ class Messages(ContentModel):
     erase_done: Text
     delete_data_confirm: Text
     delete_data_done: Text
+    storage_unavailable: Text
+    """/hapusdata, /langganan or /berhenti while storage cannot be used: nothing changed."""
     staff_only: Text
     """Someone not in BOT_ADMIN_IDS sent /reload or /laporan."""
     report_unavailable: Text

@@ -1,16 +1,21 @@
 """Sending the weekly awareness tip to every subscriber: paced under Telegram's limit, retried,
 resumable, and never the same round twice to anyone.
 
-Each subscriber's delivery row is claimed in the database before the message goes out. A
-restart (graceful `stop()`, or a new process) continues with whoever has no row for this round.
-A send that certainly did not arrive (rate limit, network) releases its claim and is retried; a
-blocked bot unsubscribes that person. After a crash, at most the few sends in flight lose their
-tip for the week — they are never sent twice.
+Each subscriber's delivery row is claimed in the database before the message goes out, and
+only while they are still subscribed (someone who unsubscribed or deleted their data during
+the round gets nothing). A restart (graceful `stop()`, which takes effect between two sends, or
+a new process) continues with whoever has no row for this round. A send that certainly did not
+arrive (rate limit, no connection) releases its claim and is retried; one that timed out may
+have arrived, so it keeps its claim (marked uncertain) and is not sent again. A blocked bot
+unsubscribes that person. After a crash, at most the few sends in flight lose their tip for the
+week — they are never sent twice. With several workers the caller holds a database lock
+(`bot.storage.locks`), so one broadcaster paces the whole round.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
@@ -40,7 +45,9 @@ class SendOutcome(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"
     RETRY = "retry"
-    """Certainly not delivered (rate limit, network): safe to send again."""
+    """Certainly not delivered (rate limit, no connection): safe to send again."""
+    UNCERTAIN = "uncertain"
+    """Timed out waiting for Telegram's answer: it may have arrived, so never sent again."""
     FAILED = "failed"
 
 
@@ -89,7 +96,10 @@ class BroadcastResult:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
+    uncertain: int = 0
     nothing_new: int = 0
+    stopped: bool = False
+    """The round was stopped (shutdown) before everyone due had their tip."""
 
 
 class TipBroadcaster:
@@ -129,14 +139,23 @@ class TipBroadcaster:
                 for _ in range(self._concurrency)
             ]
             await asyncio.gather(*workers)
-            if not retry or self._stopping.is_set() or attempt == RETRY_ROUNDS:
+            if self._stopping.is_set():
+                result.stopped = True
+                break
+            if not retry or attempt == RETRY_ROUNDS:
                 result.failed += len(retry)
                 break
             pending = retry
-            await asyncio.sleep(RETRY_PAUSE_SECONDS)
-        logger.info("Tip round %s: %d sent, %d blocked, %d failed", round_key, result.sent,
-                    result.blocked, result.failed)
+            await self._pause(RETRY_PAUSE_SECONDS)
+        logger.info("Tip round %s: %d sent, %d blocked, %d failed, %d uncertain%s", round_key,
+                    result.sent, result.blocked, result.failed, result.uncertain,
+                    " (stopped)" if result.stopped else "")
         return result
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when stopped."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _work(self, queue: asyncio.Queue[Subscriber], tips: Sequence[Tip],
                     round_key: str, send: Sender, pacer: Pacer, result: BroadcastResult,
@@ -152,9 +171,13 @@ class TipBroadcaster:
                 continue
             claimed = await ledger.claim_delivery(
                 self._sessions, user_key=subscriber.user_key, round_key=round_key, tip_id=tip.id)
-            if not claimed:
+            if not claimed:  # sent by someone else, or unsubscribed since the round began
                 continue
             await pacer.wait()
+            if self._stopping.is_set():  # stopped while waiting for the slot: not sent
+                await ledger.release_delivery(self._sessions, user_key=subscriber.user_key,
+                                              round_key=round_key)
+                return
             outcome = await send(subscriber.chat_id, tip.text)
             await self._settle(subscriber, round_key, outcome, result, retry)
 
@@ -173,5 +196,9 @@ class TipBroadcaster:
         elif outcome is SendOutcome.RETRY:
             await ledger.release_delivery(self._sessions, user_key=key, round_key=round_key)
             retry.append(subscriber)
+        elif outcome is SendOutcome.UNCERTAIN:
+            result.uncertain += 1
+            await ledger.finish_delivery(self._sessions, user_key=key, round_key=round_key,
+                                         status=DeliveryStatus.UNCERTAIN)
         else:  # unclear whether it arrived: keep the claim, so it is never sent twice
             result.failed += 1

@@ -25,8 +25,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.settings import Settings
-from bot.storage.keys import PseudonymousKeys
+from bot.storage.identity import keys_for_database
+from bot.storage.keys import PseudonymousKeys, StorageRefused
 from bot.storage.recorder import InteractionRecorder
+from bot.storage.write_behind import WriteBehind
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -144,6 +146,16 @@ def _run_alembic(
     action(config, revision)
 
 
+def sqlite_file(url: str | URL) -> Path | None:
+    """The database file of a SQLite URL; None for PostgreSQL and in-memory databases."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or (
+            database.startswith("file:")):
+        return None
+    return Path(database)
+
+
 @dataclass
 class Storage:
     """Everything the Telegram adapter needs from storage; close it in `post_shutdown`."""
@@ -152,20 +164,33 @@ class Storage:
     session_factory: async_sessionmaker[AsyncSession]
     keys: PseudonymousKeys
     recorder: InteractionRecorder
+    writer: WriteBehind
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        """Write what is queued (bounded, see `WriteBehind.close`), then close connections."""
+        try:
+            await self.writer.close()
+        finally:
+            await self.engine.dispose()
 
 
 async def open_storage(settings: Settings, *, upgrade: bool = True) -> Storage:
-    """Engine, sessions, keys and recorder from settings; migrates to head unless told not to."""
-    keys = PseudonymousKeys.from_settings(settings)
+    """Engine, sessions, keys, the write-behind queue and the recorder from settings; migrates
+    to head unless told not to. Raises `StorageRefused` for a secret that does not match."""
+    try:
+        settings.check_storage()
+    except ValueError as error:
+        raise StorageRefused(str(error)) from None
     engine = create_engine_for(settings.database_url)
     try:
         if upgrade:
             await upgrade_database(engine)
+        session_factory = create_session_factory(engine)
+        keys = await keys_for_database(settings, session_factory)
     except BaseException:
         await engine.dispose()
         raise
-    session_factory = create_session_factory(engine)
-    return Storage(engine, session_factory, keys, InteractionRecorder(session_factory, keys))
+    writer = WriteBehind(session_factory)
+    writer.start()
+    recorder = InteractionRecorder(session_factory, keys, writer=writer)
+    return Storage(engine, session_factory, keys, recorder, writer)

@@ -165,6 +165,26 @@ class SafeModeChat(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class StorageMeta(Base):
+    """Facts about the database itself, e.g. the check value of the pseudonym secret."""
+
+    __tablename__ = "storage_meta"
+
+    name: Mapped[str] = mapped_column(String(LABEL_LENGTH * 2), primary_key=True)
+    value: Mapped[str] = mapped_column(String(USER_KEY_LENGTH * 2))
+
+
+class JobLease(Base):
+    """Who runs a periodic job (tips round, retention) until when: one worker at a time on
+    SQLite, where there are no advisory locks (`bot.storage.locks`)."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(LABEL_LENGTH * 2), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(USER_KEY_LENGTH))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 USER_TABLES: tuple[type[Base], ...] = (
     MessageEvent,
     Feedback,

@@ -4,6 +4,11 @@ Every method swallows database failures (locked, full, unreachable): the person 
 get their answer whatever happens to the statistics. Failures are logged by operation and
 error class only; SQLAlchemy's own messages carry the statement's parameters (user keys,
 question text), so they are never logged.
+
+With a `WriteBehind` (the bot's case) writes are only queued, so no reply waits for the
+database; what needs an outcome (deleting, subscribing, reading ids for "Hapus jejak") goes
+through the same queue, behind every earlier write, and waits a bounded time for it. Without
+one (commands, tests) each call is its own transaction, awaited.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +38,9 @@ from bot.storage.models import (
 )
 from bot.storage.scrub import scrub
 from bot.understanding.policy import DecisionPolicy
+
+if TYPE_CHECKING:
+    from bot.storage.write_behind import WriteBehind
 
 DELETE_FAILED = -1
 """`delete_user_data` result when the database failed: tell the user to try again later."""
@@ -122,10 +130,12 @@ class InteractionRecorder:
         keys: PseudonymousKeys,
         *,
         clock: Callable[[], datetime] = utc_now,
+        writer: WriteBehind | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._keys = keys
         self._clock = clock
+        self._writer = writer
 
     async def record_reply(
         self, *, user_id: int, text: str, reply: Reply, nearest_faq_id: str | None = None
@@ -139,13 +149,13 @@ class InteractionRecorder:
         async def work(session: AsyncSession) -> None:
             session.add_all(_reply_rows(key, now, text, reply, nearest_faq_id))
 
-        await self._guarded("record_reply", work, None)
+        await self._write("record_reply", work)
 
     async def record_feedback(self, *, user_id: int, faq_id: str, helpful: bool) -> bool:
         """Store a 👍/👎; a user's later vote on the same FAQ replaces the earlier one."""
         key, now = self._keys.key_for(user_id), self._clock()
 
-        async def work(session: AsyncSession) -> bool:
+        async def work(session: AsyncSession) -> None:
             insert = dialect_insert(session.get_bind().dialect.name, Feedback)
             statement = insert.values(
                 user_key=key, faq_id=faq_id, helpful=helpful, created_at=now
@@ -155,9 +165,8 @@ class InteractionRecorder:
                 where=Feedback.created_at <= insert.excluded.created_at,
             )
             await session.execute(statement)
-            return True
 
-        return await self._guarded("record_feedback", work, False)
+        return await self._write("record_feedback", work)
 
     async def remember_sent_messages(self, *, user_id: int, message_ids: Sequence[int]) -> None:
         """Message ids (the user's and the bot's) in a private chat, for "Hapus jejak"."""
@@ -173,7 +182,7 @@ class InteractionRecorder:
             ]
             await session.execute(insert.values(rows).on_conflict_do_nothing())
 
-        await self._guarded("remember_sent_messages", work, None)
+        await self._write("remember_sent_messages", work)
 
     async def recent_message_ids(self, *, user_id: int) -> list[int]:
         """Ids still deletable by the bot (sent within the last 48 hours), oldest first."""
@@ -187,7 +196,7 @@ class InteractionRecorder:
             )
             return list(result)
 
-        return await self._guarded("recent_message_ids", work, [])
+        return await self._call("recent_message_ids", work, [])
 
     async def forget_recent_messages(self, *, user_id: int) -> None:
         key = self._keys.key_for(user_id)
@@ -195,7 +204,7 @@ class InteractionRecorder:
         async def work(session: AsyncSession) -> None:
             await session.execute(delete(RecentMessage).where(RecentMessage.user_key == key))
 
-        await self._guarded("forget_recent_messages", work, None)
+        await self._write("forget_recent_messages", work)
 
     async def delete_user_data(self, *, user_id: int) -> int:
         """Delete every row tied to this user in every table; rows deleted or DELETE_FAILED."""
@@ -208,7 +217,7 @@ class InteractionRecorder:
                 deleted += cast(CursorResult[Any], result).rowcount
             return deleted
 
-        return await self._guarded("delete_user_data", work, DELETE_FAILED)
+        return await self._call("delete_user_data", work, DELETE_FAILED)
 
     async def set_subscribed(
         self, *, user_id: int, subscribed: bool, chat_id: int | None = None
@@ -238,7 +247,7 @@ class InteractionRecorder:
             )
             return True
 
-        return await self._guarded("set_subscribed", work, False)
+        return await self._call("set_subscribed", work, False)
 
     async def is_subscribed(self, *, user_id: int) -> bool:
         key = self._keys.key_for(user_id)
@@ -249,7 +258,7 @@ class InteractionRecorder:
             )
             return bool(subscribed)
 
-        return await self._guarded("is_subscribed", work, False)
+        return await self._call("is_subscribed", work, False)
 
     async def record_job_offer_check(self, *, user_id: int, level: str) -> None:
         key, now = self._keys.key_for(user_id), self._clock()
@@ -257,7 +266,26 @@ class InteractionRecorder:
         async def work(session: AsyncSession) -> None:
             session.add(JobOfferCheck(user_key=key, created_at=now, level=level))
 
-        await self._guarded("record_job_offer_check", work, None)
+        await self._write("record_job_offer_check", work)
+
+    async def _write(self, operation: str, work: Callable[[AsyncSession], Awaitable[None]]) -> bool:
+        """Queue `work` (True when queued) or, without a writer, run it (True when done)."""
+        if self._writer is not None:
+            return self._writer.submit(operation, work)
+
+        async def done(session: AsyncSession) -> bool:
+            await work(session)
+            return True
+
+        return await self._guarded(operation, done, False)
+
+    async def _call(
+        self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], failed: T
+    ) -> T:
+        """`work`'s result, after every write queued before it; `failed` if it failed."""
+        if self._writer is not None:
+            return await self._writer.call(operation, work, failed)
+        return await self._guarded(operation, work, failed)
 
     async def _guarded(
         self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], failed: T

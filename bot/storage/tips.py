@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.chat_address import ChatAddressCipher
-from bot.storage.models import SafeModeChat, Subscription, TipDelivery, utc_now
+from bot.storage.models import SafeModeChat, Subscription, TipDelivery, UtcDateTime, utc_now
 from bot.storage.recorder import dialect_insert
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,8 @@ class DeliveryStatus:
     CLAIMED = "claimed"
     SENT = "sent"
     BLOCKED = "blocked"
+    UNCERTAIN = "uncertain"
+    """The send timed out: it may have arrived, so it is not sent again."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,20 @@ async def due_subscribers(sessions: Sessions, cipher: ChatAddressCipher,
 
 async def claim_delivery(sessions: Sessions, *, user_key: str, round_key: str, tip_id: str,
                          now: datetime | None = None) -> bool:
-    """Write the delivery row before sending; False when someone already holds it."""
+    """Write the delivery row before sending, in one statement that also checks the person is
+    still subscribed; False when someone already holds it or they unsubscribed (or deleted
+    their data) since the round's list was read."""
+    still_subscribed = select(
+        literal(user_key, String), literal(round_key, String), literal(tip_id, String),
+        literal(DeliveryStatus.CLAIMED, String), literal(now or utc_now(), UtcDateTime()),
+    ).where(select(Subscription.user_key).where(
+        Subscription.user_key == user_key, Subscription.subscribed.is_(True),
+        Subscription.chat_ref.is_not(None)).exists())
     async with sessions() as session, session.begin():
         insert = dialect_insert(session.get_bind().dialect.name, TipDelivery)
         result = await session.execute(
-            insert.values(user_key=user_key, round_key=round_key, tip_id=tip_id,
-                          status=DeliveryStatus.CLAIMED, created_at=now or utc_now())
+            insert.from_select(["user_key", "round_key", "tip_id", "status", "created_at"],
+                               still_subscribed)
             .on_conflict_do_nothing(index_elements=[TipDelivery.user_key,
                                                     TipDelivery.round_key])
         )

@@ -144,7 +144,7 @@ async def delete_data(update: Update, context: ContextTypes.DEFAULT_TYPE, action
     engine = engine_of(context)
     messages = engine.knowledge.content.messages
     if not await hooks.delete_user_data(context, user_id=query.from_user.id):
-        await query.answer(toast(engine, messages.error), show_alert=True)
+        await query.answer(toast(engine, messages.storage_unavailable), show_alert=True)
         return
     done = messages.delete_data_done
     await query.answer(toast(engine, done))

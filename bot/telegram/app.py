@@ -34,7 +34,7 @@ from bot.telegram.commands import (
     UNSUBSCRIBE,
 )
 from bot.telegram.groups import ADDRESSED_TO_BOT
-from bot.telegram.lifecycle import post_init, post_shutdown
+from bot.telegram.lifecycle import post_init, post_shutdown, post_stop
 from bot.telegram.requests import RetryingRequest, RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ def build_application(settings: Settings, *, engine: Engine | None = None,
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if settings.webhook_url:

@@ -1,5 +1,9 @@
 """Weekly tips on Telegram: /langganan and /berhenti, the hourly job that sends each week's
-round, and /kirimtips for staff (a dry-run count first, then a confirm button)."""
+round, and /kirimtips for staff (a dry-run count first, then a confirm button).
+
+A round runs as a background task (never inside an update handler or a job, which
+`Application.stop` would wait for), under a database lock so that one worker at a time sends
+it, and stops between two sends when the bot stops."""
 
 from __future__ import annotations
 
@@ -9,7 +13,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from telegram import Bot, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, ContextTypes
 
 from bot.engine.reply import Button, Intent, Reply
@@ -20,10 +31,13 @@ from bot.prevention.tips_broadcast import (
     round_key_for,
 )
 from bot.settings import Settings
+from bot.storage.locks import TIPS_LOCK, job_lock
+from bot.storage.recorder import describe_failure
 from bot.telegram.botdata import ENGINE_KEY, SETTINGS_KEY, STORAGE_KEY, engine_of
 from bot.telegram.conversation import respond
 from bot.telegram.groups import is_private
 from bot.telegram.hooks import recorder_of
+from bot.telegram.requests import NOT_SENT_ERRORS
 from bot.telegram.staff import is_staff
 from bot.telegram.texts import message_html, toast
 
@@ -51,6 +65,10 @@ async def send_tip(bot: Bot, chat_id: int, html: str) -> SendOutcome:
         if "chat not found" in error.message.lower():
             return SendOutcome.BLOCKED
         return SendOutcome.FAILED
+    except TimedOut as error:  # before NetworkError, its base class
+        if isinstance(error.__cause__, NOT_SENT_ERRORS):  # never reached Telegram
+            return SendOutcome.RETRY
+        return SendOutcome.UNCERTAIN
     except (RetryAfter, NetworkError):
         return SendOutcome.RETRY
     except TelegramError:
@@ -70,27 +88,55 @@ def broadcaster_for(application: Application) -> TipBroadcaster | None:
     return broadcaster
 
 
-async def run_round(application: Application,
-                    now: datetime | None = None) -> BroadcastResult | None:
-    """Send this week's round (skipping everyone who already has it); one round at a time."""
+RoundTask = asyncio.Task[BroadcastResult | None]
+
+
+def start_round(application: Application, now: datetime | None = None,
+                report_to: int | None = None) -> RoundTask | None:
+    """Start sending this week's round in the background (skipping everyone who already has
+    it); None while a round runs in this process. The task's result is None when another
+    worker holds the round's lock. With `report_to`, that chat gets the summary at the end."""
     broadcaster = broadcaster_for(application)
-    running = application.bot_data.get(BROADCAST_TASK_KEY)
+    running: RoundTask | None = application.bot_data.get(BROADCAST_TASK_KEY)
     if broadcaster is None or (running is not None and not running.done()):
         return None
     engine = application.bot_data[ENGINE_KEY]
     tips = [tip.model_copy(update={"text": message_html(engine, tip.message)})
             for tip in engine.knowledge.content.tips.tips]
     round_key = round_key_for(now or datetime.now(UTC))
-    task = asyncio.create_task(broadcaster.run(
-        tips, round_key, lambda chat_id, html: send_tip(application.bot, chat_id, html)))
+
+    async def locked_round() -> BroadcastResult | None:
+        result = None
+        try:
+            async with job_lock(application.bot_data[STORAGE_KEY].engine, TIPS_LOCK) as held:
+                if held:
+                    result = await broadcaster.run(
+                        tips, round_key,
+                        lambda chat_id, html: send_tip(application.bot, chat_id, html))
+                else:
+                    logger.info("Tip round %s: another worker is sending it", round_key)
+        except Exception as error:  # nobody awaits a background round: say it here
+            logger.error("Tip round %s failed: %s", round_key, describe_failure(error))
+        if report_to is not None:
+            await _report(application.bot, report_to, result)
+        return result
+
+    task = asyncio.create_task(locked_round(), name=f"tips-{round_key}")
     application.bot_data[BROADCAST_TASK_KEY] = task
-    return await task
+    return task
+
+
+async def run_round(application: Application,
+                    now: datetime | None = None) -> BroadcastResult | None:
+    """Send this week's round and wait for the end (see `start_round`)."""
+    task = start_round(application, now)
+    return None if task is None else await task
 
 
 async def weekly_tips_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Hourly: within sending hours, send whatever of this week's round is still due."""
+    """Hourly: within sending hours, start whatever of this week's round is still due."""
     if datetime.now(KALTIM_TIME).hour in SENDING_HOURS:
-        await run_round(context.application)
+        start_round(context.application)
 
 
 def schedule_weekly_tips(application: Application) -> None:
@@ -100,7 +146,7 @@ def schedule_weekly_tips(application: Application) -> None:
 
 
 async def stop_broadcast(application: Application) -> None:
-    """On shutdown: finish the sends under way; the next start continues the round."""
+    """On shutdown: stop between two sends; the next start (or another worker) continues."""
     broadcaster: TipBroadcaster | None = application.bot_data.get(BROADCASTER_KEY)
     task = application.bot_data.get(BROADCAST_TASK_KEY)
     if broadcaster is not None:
@@ -150,7 +196,7 @@ async def _set_subscription(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     saved = recorder is not None and await recorder.set_subscribed(
         user_id=user.id, subscribed=subscribed, chat_id=message.chat_id)
     if not saved:
-        await _say(update, context, engine.knowledge.content.messages.error)
+        await _say(update, context, engine.knowledge.content.messages.storage_unavailable)
         return
     await _say(update, context, texts.subscribed if subscribed else texts.unsubscribed)
 
@@ -186,13 +232,31 @@ async def confirm_send(update: Update, context: ContextTypes.DEFAULT_TYPE, actio
     if not is_staff(update, context):
         await query.answer(toast(engine, engine.knowledge.content.messages.staff_only))
         return
-    await query.answer("Tips sedang dikirim…")
-    result = await run_round(context.application)
-    text = ("Pengiriman tips sedang berjalan; coba lagi nanti." if result is None else
-            f"Tips {result.round_key} selesai: {result.sent} terkirim, {result.blocked} memblokir "
-            f"bot (berhenti berlangganan), {result.failed} gagal, {result.nothing_new} sudah "
-            "menerima semua tip.")
-    await respond(update, context, Reply(Intent.SMALLTALK, text))
+    chat = update.effective_chat
+    task = start_round(context.application, report_to=chat.id if chat else None)
+    if task is None:
+        await query.answer("Pengiriman tips sedang berjalan; coba lagi nanti.")
+        return
+    await query.answer("Tips sedang dikirim… ringkasannya menyusul.")
+
+
+def round_summary(result: BroadcastResult | None) -> str:
+    """What staff read at the end of a round they started (Indonesian)."""
+    if result is None:
+        return ("Tips tidak dikirim dari sini: pengiriman sedang dijalankan oleh worker lain, "
+                "atau database gagal (lihat log).")
+    state = "dihentikan (bot berhenti); sisanya dikirim nanti" if result.stopped else "selesai"
+    return (f"Tips {result.round_key} {state}: {result.sent} terkirim, {result.blocked} "
+            f"memblokir bot (berhenti berlangganan), {result.failed} gagal, {result.uncertain} "
+            "mungkin terkirim (waktu tunggu habis; tidak dikirim ulang), "
+            f"{result.nothing_new} sudah menerima semua tip.")
+
+
+async def _report(bot: Bot, chat_id: int, result: BroadcastResult | None) -> None:
+    try:
+        await bot.send_message(chat_id=chat_id, text=round_summary(result))
+    except TelegramError as error:
+        logger.warning("Could not send the tip round's summary: %s", type(error).__name__)
 
 
 async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

@@ -91,8 +91,8 @@ async def record_feedback(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, f
 
 
 async def delete_user_data(context: ContextTypes.DEFAULT_TYPE, *, user_id: int) -> bool:
-    """True only when storage confirmed the deletion. Without a recorder storage may simply
-    have failed to open (data from before a restart is still there), so that is no success."""
+    """True only when storage deleted (or found nothing to delete). Without a recorder storage
+    is not open (yet): rows from an earlier run may be there, so that is a failure too."""
     recorder = recorder_of(context)
     return recorder is not None and await recorder.delete_user_data(user_id=user_id) >= 0
 

@@ -1,7 +1,9 @@
 """Start-up and shut-down of what the bot needs besides Telegram: content, its watcher, storage.
 
-Storage failing to open must not stop the bot from answering: it then runs without recording
-(and says so in the log), because a person in danger needs the reply, not the statistics.
+Storage failing to open must not stop the bot from answering, because a person in danger needs
+the reply, not the statistics: it is then retried in the background (`StorageState`), `/healthz`
+answers 503 meanwhile, and what needs storage says "coba lagi". A database made with another
+pseudonym secret is different: the worker refuses to start (`StorageRefused`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -23,12 +26,17 @@ from bot.telegram.botdata import (
     SAFE_MODE_KEY,
     SETTINGS_KEY,
     STORAGE_KEY,
+    STORAGE_STATE_KEY,
 )
 from bot.telegram.broadcast import schedule_weekly_tips, stop_broadcast
 from bot.telegram.commands import bot_commands
 from bot.telegram.content_watch import start_content_watch, stop_content_watch
+from bot.telegram.health import health_of
 from bot.telegram.safe_mode import schedule_sweep
 from bot.telegram.staff import publish_staff_commands
+
+if TYPE_CHECKING:
+    from bot.storage.database import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -56,40 +64,54 @@ async def post_init(application: Application) -> None:
 
 
 async def _open_storage(application: Application, settings: Settings) -> None:
-    from bot.storage.database import open_storage
+    from bot.telegram.storage_state import StorageState
 
-    try:
-        storage = await open_storage(settings)
-    except Exception as error:
-        logger.error("Storage unavailable, running without recording: %s", type(error).__name__)
-        return
-    application.bot_data[STORAGE_KEY] = storage
-    application.bot_data[INTERACTION_RECORDER_KEY] = storage.recorder
-    application.bot_data[SAFE_MODE_KEY] = SafeModeStore(
-        storage.session_factory, storage.keys, delay=timedelta(minutes=settings.safe_mode_minutes))
-    schedule_sweep(application)
-    schedule_weekly_tips(application)
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            purge_expired_data, interval=PURGE_INTERVAL, first=FIRST_PURGE_AFTER,
-            name="retention",
-        )
+    def use(storage: Storage) -> None:
+        application.bot_data[STORAGE_KEY] = storage
+        application.bot_data[INTERACTION_RECORDER_KEY] = storage.recorder
+        application.bot_data[SAFE_MODE_KEY] = SafeModeStore(
+            storage.session_factory, storage.keys,
+            delay=timedelta(minutes=settings.safe_mode_minutes))
+        schedule_sweep(application)
+        schedule_weekly_tips(application)
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                purge_expired_data, interval=PURGE_INTERVAL, first=FIRST_PURGE_AFTER,
+                name="retention",
+            )
+
+    state = StorageState(settings, use)
+    application.bot_data[STORAGE_STATE_KEY] = state
+    health_of(application.bot_data).register("storage", state.health)
+    await state.start()
 
 
 async def purge_expired_data(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Daily retention: old unanswered text, events, and message ids past Telegram's 48 h."""
+    """Daily retention, by one worker at a time: old unanswered text, events, and message ids
+    past Telegram's 48 h."""
+    from bot.storage.locks import RETENTION_LOCK, job_lock
     from bot.storage.retention import purge_expired
 
-    storage = context.bot_data.get(STORAGE_KEY)
-    if storage is not None:
-        await purge_expired(storage.session_factory, context.bot_data[SETTINGS_KEY])
+    storage: Storage | None = context.bot_data.get(STORAGE_KEY)
+    if storage is None:
+        return
+    async with job_lock(storage.engine, RETENTION_LOCK) as held:
+        if held:
+            await purge_expired(storage.session_factory, context.bot_data[SETTINGS_KEY])
+
+
+async def post_stop(application: Application) -> None:
+    """After the last update was handled, before the HTTP client closes: stop a tip round
+    between two sends."""
+    await stop_broadcast(application)
 
 
 async def post_shutdown(application: Application) -> None:
     await stop_content_watch(application)
     await stop_broadcast(application)
-    storage = application.bot_data.pop(STORAGE_KEY, None)
+    state = application.bot_data.pop(STORAGE_STATE_KEY, None)
+    application.bot_data.pop(STORAGE_KEY, None)
     application.bot_data.pop(INTERACTION_RECORDER_KEY, None)
     application.bot_data.pop(SAFE_MODE_KEY, None)
-    if storage is not None:
-        await storage.close()
+    if state is not None:
+        await state.stop()

@@ -21,6 +21,8 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from bot.telegram.health import health_of
+
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
@@ -56,18 +58,20 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
 
 
 class HealthHandler(tornado.web.RequestHandler):
-    """GET /healthz for load balancers: 200 "ok" while the application is running."""
+    """GET /healthz for load balancers: 200 while the application runs and every registered
+    check (`bot.telegram.health`, e.g. storage) passes, else 503; the JSON body says which."""
 
     def initialize(self, bot_application: Application) -> None:
         self._application = bot_application
 
     def get(self) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        if self._application.running:
-            self.write("ok")
-        else:
+        report = health_of(self._application.bot_data).report()
+        body = report.as_json()
+        if not self._application.running:
+            body["status"] = "stopping"
+        if body["status"] != "ok":
             self.set_status(HTTPStatus.SERVICE_UNAVAILABLE)
-            self.write("stopping")
+        self.write(body)  # tornado sends a dict as application/json
 
 
 def webhook_path(webhook_url: str) -> str:

@@ -19,7 +19,7 @@ from bot.content.telegram_html import html_problems
 from bot.engine.engine import Engine
 from bot.settings import Settings
 from bot.telegram.app import build_application
-from bot.telegram.botdata import INTERACTION_RECORDER_KEY
+from bot.telegram.botdata import INTERACTION_RECORDER_KEY, STORAGE_KEY
 from bot.telegram.requests import RetryPolicy
 from bot.telegram.runner import UpdateReceiver, receiver_for, run_application
 from tests.conftest import CONTENT_DIR, isolated_database_url
@@ -77,7 +77,14 @@ class RunningBot:
         update_id = await self.api.push(update)
         await self.api.wait_until_fetched(update_id)
         await asyncio.wait_for(self.application.update_queue.join(), 10)
+        await self.written()
         return update_id
+
+    async def written(self) -> None:
+        """Wait until storage's write-behind queue has written what the bot queued so far."""
+        storage = self.application.bot_data.get(STORAGE_KEY)
+        if storage is not None:
+            assert await storage.writer.flush()
 
     async def exchange(self, update: dict[str, Any]) -> list[RecordedCall]:
         """Push an update; the successful calls the bot made while handling it."""

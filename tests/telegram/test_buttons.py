@@ -180,7 +180,7 @@ async def test_delete_data_asks_first_then_deletes(bot: RunningBot, engine: Engi
         assert answer["text"] == toast(engine, messages.delete_data_done)
         assert methods(calls) == ["answerCallbackQuery", "editMessageText"]
     else:
-        assert answer["text"] == toast(engine, messages.error)
+        assert answer["text"] == toast(engine, messages.storage_unavailable)
         assert answer["show_alert"] is True
 
 

@@ -5,23 +5,27 @@ rate, and the blocked are unsubscribed."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.engine.engine import Engine
-from bot.prevention.tips_broadcast import TELEGRAM_BROADCAST_LIMIT
+from bot.prevention.tips_broadcast import TELEGRAM_BROADCAST_LIMIT, TipBroadcaster
 from bot.settings import Settings
 from bot.storage.models import Subscription, TipDelivery
+from bot.storage.tips import DeliveryStatus
 from bot.telegram.app import build_application
 from bot.telegram.botdata import STORAGE_KEY
-from bot.telegram.broadcast import BROADCASTER_KEY, run_round
+from bot.telegram.broadcast import BROADCASTER_KEY, round_summary, run_round, send_tip
+from bot.telegram.requests import RetryingRequest
 from bot.telegram.runner import receiver_for
-from tests.fake_bot_api import FakeBotApi, RecordedCall
+from tests.fake_bot_api import TOKEN, FakeBotApi, RecordedCall
 from tests.fake_bot_api.updates import GROUP_CHAT_ID, PRIVATE_USER_ID
 from tests.telegram.conftest import FAST_RETRY, RunningBot, make_settings, running
 
@@ -159,6 +163,8 @@ async def test_staff_preview_then_send(api: FakeBotApi, engine: Engine) -> None:
         assert all(len(api.sent_to(u)) == 0 for u in range(FIRST_USER, FIRST_USER + 3))
         await bot.exchange(api.updates.callback("v1|tips-send", message=preview.result,
                                                 user_id=ADMIN))
+        # The round runs in the background; its summary comes to the staff chat at the end.
+        await api.wait_for(lambda: "terkirim" in api.sent_to(ADMIN)[-1].params["text"])
         assert all(len(api.sent_to(u)) == 1 for u in range(FIRST_USER, FIRST_USER + 3))
         assert "3 terkirim" in api.sent_to(ADMIN)[-1].params["text"]
 
@@ -173,3 +179,78 @@ async def test_tips_are_silent_and_open_with_a_neutral_line(api: FakeBotApi,
     first = engine.knowledge.content.tips.tips[0]
     assert tip.params["disable_notification"] is True
     assert tip.params["text"].split("\n")[0] == first.preview
+
+
+async def test_two_workers_send_each_subscriber_one_tip_at_the_configured_pace(
+    api: FakeBotApi, engine: Engine,
+) -> None:
+    """Two workers on one database start the round at the same moment: one sends it, at the
+    configured pace (not twice that), and someone who unsubscribes meanwhile gets nothing."""
+    rate = 10.0
+    first = make_settings(api, broadcast_rate_per_second=rate)
+    second = make_settings(api, broadcast_rate_per_second=rate, data_dir=first.data_dir,
+                           database_url=first.database_url)
+    users = range(FIRST_USER, FIRST_USER + 40)
+    async with started(first, engine) as one, started(second, engine) as two:
+        await _subscribe(one, users)
+        keys = one.bot_data[STORAGE_KEY].keys
+        leaving = max(users, key=keys.key_for)  # the round goes in key order: this one is last
+        rounds = asyncio.gather(run_round(one), run_round(two))
+        await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 5, timeout=10)
+        assert await two.bot_data[STORAGE_KEY].recorder.set_subscribed(
+            user_id=leaving, subscribed=False)
+        results = await asyncio.wait_for(rounds, 30)
+    assert sorted(r is None for r in results) == [False, True]  # one sent, one found it taken
+    assert [u for u in users if u != leaving and len(api.sent_to(u)) != 1] == []
+    assert api.sent_to(leaving) == []
+    assert _max_per_window(api) <= rate + 1
+
+
+async def test_a_timed_out_tip_is_not_sent_again(api: FakeBotApi, engine: Engine) -> None:
+    """Telegram answered after the bot stopped waiting: the tip may have arrived (here it did),
+    so it is counted as uncertain and not sent again, in this round or the next run."""
+    settings = make_settings(api)
+    users = range(FIRST_USER, FIRST_USER + 3)
+    api.delays["sendMessage"] = 0.5
+    impatient = Bot(TOKEN, base_url=api.base_url,
+                    request=RetryingRequest(retry=FAST_RETRY, read_timeout=0.1))
+    async with started(settings, engine) as application, impatient:
+        await _subscribe(application, users)
+        storage = application.bot_data[STORAGE_KEY]
+        tips = engine.knowledge.content.tips.tips
+        result = await TipBroadcaster(storage.session_factory, storage.keys.address_cipher()).run(
+            tips, "2026-W49", lambda chat_id, html: send_tip(impatient, chat_id, html))
+        again = await TipBroadcaster(storage.session_factory, storage.keys.address_cipher()).run(
+            tips, "2026-W49", lambda chat_id, html: send_tip(impatient, chat_id, html))
+        statuses = {d.status for d in await _rows(application, TipDelivery)}
+    assert (result.sent, result.uncertain, result.failed) == (0, 3, 0)
+    assert (again.sent, again.uncertain) == (0, 0)
+    assert [len(api.sent_to(u)) for u in users] == [1, 1, 1]  # delivered once, never repeated
+    assert statuses == {DeliveryStatus.UNCERTAIN}
+    assert "3 mungkin terkirim" in round_summary(result)
+
+
+async def test_stopping_the_bot_stops_a_round_between_sends(api: FakeBotApi,
+                                                            engine: Engine) -> None:
+    """SIGTERM during a staff-started round: the bot stops within a send or two, tells staff,
+    and the next start sends the rest, still one tip each."""
+    settings = make_settings(api, bot_admin_ids=frozenset({ADMIN}), broadcast_rate_per_second=5)
+    users = range(FIRST_USER, FIRST_USER + 30)
+    async with started(settings, engine) as application:
+        await _subscribe(application, users)
+        bot = RunningBot(application, api, receiver_for(application, settings))
+        preview = [c for c in await bot.exchange(api.updates.text("/kirimtips", chat_id=ADMIN))
+                   if c.method == "sendMessage"][-1]
+        await bot.exchange(api.updates.callback("v1|tips-send", message=preview.result,
+                                                user_id=ADMIN))
+        await api.wait_for(lambda: sum(len(api.sent_to(u)) for u in users) >= 3, timeout=10)
+        stopping_at = time.monotonic()
+    stop_seconds = time.monotonic() - stopping_at  # `started` ends like SIGTERM: stop, shutdown
+    sent_before_stop = sum(len(api.sent_to(u)) for u in users)
+    assert stop_seconds < 3
+    assert sent_before_stop < len(users) / 2
+    assert "dihentikan" in api.sent_to(ADMIN)[-1].params["text"]
+
+    async with started(settings, engine) as application:
+        await run_round(application)
+    assert [u for u in users if len(api.sent_to(u)) != 1] == []

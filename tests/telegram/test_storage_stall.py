@@ -1,0 +1,81 @@
+"""A stalled database (another connection holds SQLite's write lock, as a backup tool or a long
+migration does) while people write, one of them in danger: replies do not wait for storage,
+the emergency is answered within a second, and the records are written once the lock goes.
+
+The lock lasts STALL_SECONDS (default 8 s: longer than SQLite's 5 s busy timeout, so writes
+really fail and are retried); `STALL_SECONDS=20` reproduces the review's case
+(docs/PERFORMANCE.md has the figures).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.settings import Settings
+from bot.storage.models import MessageEvent
+from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY
+from tests.storage.samples import sqlite_write_lock
+from tests.telegram.conftest import RunningBot
+
+STALL_SECONDS = float(os.environ.get("STALL_SECONDS", "8"))
+USERS = 10
+"""Each writes once a second: 10 messages/s, the review's load."""
+FIRST_CHAT = 5_100_000
+EMERGENCY_EVERY = 1.5
+EMERGENCY = "tolong saya disekap majikan tidak bisa keluar"
+
+
+async def _answered_after(bot: RunningBot, chat_id: int, text: str) -> float:
+    """Seconds from sending `text` in a new chat to the stand-in receiving the bot's reply."""
+    sent = time.monotonic()
+    await bot.api.push(bot.api.updates.text(text, chat_id=chat_id))
+    await bot.api.wait_for(lambda: bool(bot.api.sent_to(chat_id)), timeout=STALL_SECONDS + 60)
+    return bot.api.sent_to(chat_id)[0].received_at - sent
+
+
+async def test_an_emergency_is_answered_within_a_second_while_storage_is_locked(
+    bot: RunningBot,
+) -> None:
+    settings: Settings = bot.application.bot_data[SETTINGS_KEY]
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("holds SQLite's file lock")
+    storage = bot.application.bot_data[STORAGE_KEY]
+    path = settings.database_url.split("///", 1)[1]
+    questions = 0
+
+    async def person(n: int, until: float) -> None:
+        nonlocal questions
+        while time.monotonic() < until:
+            questions += 1
+            await bot.api.push(bot.api.updates.text("apa itu tppo", chat_id=FIRST_CHAT + n))
+            await asyncio.sleep(1.0)
+
+    with sqlite_write_lock(path) as release:
+        locked_at = time.monotonic()
+        until = locked_at + STALL_SECONDS
+        people = asyncio.gather(*(person(n, until) for n in range(USERS)))
+        latencies, chat = [], FIRST_CHAT + 1000
+        while time.monotonic() + EMERGENCY_EVERY < until:
+            await asyncio.sleep(EMERGENCY_EVERY)
+            chat += 1
+            latencies.append(await _answered_after(bot, chat, EMERGENCY))
+        await people
+        failing_during_lock = storage.writer.stats.failing
+        release.set()
+    await bot.written()
+
+    assert failing_during_lock  # the database really refused writes meanwhile
+    assert len(latencies) >= 3 and max(latencies) < 1.0, latencies
+    assert [n for n in range(USERS) if not bot.api.sent_to(FIRST_CHAT + n)] == []
+    assert storage.writer.stats.dropped == 0
+    async with storage.session_factory() as session:
+        events = await session.scalar(select(func.count()).select_from(MessageEvent))
+    assert events == questions + len(latencies)  # nothing lost, only late
+    print(f"\nlock {STALL_SECONDS:.0f} s, {USERS} msg/s: emergency replies "
+          f"max {max(latencies) * 1000:.0f} ms, median "
+          f"{sorted(latencies)[len(latencies) // 2] * 1000:.0f} ms over {len(latencies)}")

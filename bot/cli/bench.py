@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import sys
 
+from pathlib import Path
+
 from bot.cli.common import load_engine, load_settings
 from bot.content.loader import load_content_or_raise
 
 
 def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
-              per_user: int = 10, mode: str = "both") -> int:
+              per_user: int = 10, mode: str = "both",
+              ads: str = "tests/data/dev_job_ads.yaml") -> int:
     settings = load_settings()
+    if part == "jobads":
+        return _job_ads(settings.content_dir, Path(ads))
     if part in {"matcher", "all"}:
         from bot.bench.matcher import run_matcher_benchmark
 
@@ -40,4 +45,17 @@ def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
                 print(line, flush=True)
     except StandinUnavailable as error:
         sys.exit(str(error))
+    return 0
+
+
+def _job_ads(content_dir: Path, ads: Path) -> int:
+    from bot.bench.job_ads import read_labelled_ads, score_job_ads
+    from bot.prevention.job_ad import JobAdReader
+
+    content = load_content_or_raise(content_dir)
+    sign_ids = [sign.id for sign in content.job_ads.signs]
+    print(f"== job advertisements ({ads})")
+    scores = score_job_ads(JobAdReader(content.job_ads), read_labelled_ads(ads), sign_ids)
+    for line in scores.lines():
+        print(line)
     return 0

@@ -36,14 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     chart.add_argument("--out", required=True)
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
-    bench.add_argument("part", nargs="?", choices=("matcher", "stack", "load", "all"),
-                       default="matcher", help="all = matcher dan stack")
+    bench.add_argument("part", nargs="?", choices=("matcher", "stack", "load", "all", "jobads"),
+                       default="matcher", help="all = matcher dan stack; jobads = cek lowongan")
     bench.add_argument("--questions", type=int, default=5000, help="matcher")
     bench.add_argument("--messages", type=int, default=2000, help="stack: pesan per putaran")
     bench.add_argument("--users", type=int, default=2000, help="load: jumlah pengguna")
     bench.add_argument("--per-user", type=int, default=10, help="load: pesan per pengguna")
     bench.add_argument("--mode", choices=("polling", "webhook", "both"), default="both",
                        help="load")
+    bench.add_argument("--ads", default="tests/data/dev_job_ads.yaml",
+                       help="jobads: berkas lowongan berlabel")
     return parser
 
 
@@ -81,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.bench import run_bench
 
         return run_bench(args.part, questions=args.questions, messages=args.messages,
-                         users=args.users, per_user=args.per_user, mode=args.mode)
+                         users=args.users, per_user=args.per_user, mode=args.mode,
+                         ads=args.ads)
     return 2
 
 

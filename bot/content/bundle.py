@@ -14,6 +14,7 @@ from bot.content.models import (
     StatsFile,
     YearFigures,
 )
+from bot.content.job_ad_models import JobAdContent
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 
 
@@ -25,6 +26,7 @@ class ContentBundle:
     messages: Messages
     job_offer_check: JobOfferCheckContent
     tips: TipsContent
+    job_ads: JobAdContent
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

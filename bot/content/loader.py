@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 from bot.content.bundle import ContentBundle
 from bot.content.consistency import (
     FAQ_FILE,
+    JOB_AD_FILE,
     JOB_OFFER_CHECK_FILE,
     LEXICON_FILE,
     MESSAGES_FILE,
@@ -31,6 +32,7 @@ from bot.content.consistency import (
     unexpected_problem,
 )
 from bot.content.error_messages import describe
+from bot.content.job_ad_models import JobAdContent
 from bot.content.models import FaqFile, Lexicon, Messages, StatsFile
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 from bot.content.problems import ContentInvalid, ContentProblem, Severity
@@ -39,6 +41,7 @@ from bot.content.yaml_source import YamlDocument, read_yaml
 __all__ = [
     "CONTENT_FILES",
     "FAQ_FILE",
+    "JOB_AD_FILE",
     "JOB_OFFER_CHECK_FILE",
     "LEXICON_FILE",
     "MESSAGES_FILE",
@@ -59,6 +62,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     MESSAGES_FILE: Messages,
     JOB_OFFER_CHECK_FILE: JobOfferCheckContent,
     TIPS_FILE: TipsContent,
+    JOB_AD_FILE: JobAdContent,
 }
 
 _INDONESIAN_FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -143,6 +147,7 @@ def load_content(content_dir: Path, *, today: date | None = None) -> LoadResult:
         messages=models[MESSAGES_FILE],
         job_offer_check=models[JOB_OFFER_CHECK_FILE],
         tips=models[TIPS_FILE],
+        job_ads=models[JOB_AD_FILE],
         version=content_version({name: documents[name].digest for name in CONTENT_FILES}),
     )
     return LoadResult(bundle, problems, documents)

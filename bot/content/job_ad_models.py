@@ -55,6 +55,9 @@ class Recognition(ContentModel):
     """'cek lowongan ini', 'loker ini aman gak': the writer asks for the check."""
     ad_markers: Matchers
     """Words of the genre (lowongan, dibutuhkan, syarat, kirim CV) that a story rarely has."""
+    story_markers: Matchers
+    """First person, relatives, 'ditawari': a story or a question about an offer, for the FAQ."""
+    min_story_markers: Annotated[int, Field(ge=1)]
     features: Features
     min_features_forwarded: Annotated[int, Field(ge=1, le=4)]
     min_features_requested: Annotated[int, Field(ge=1, le=4)]
@@ -72,6 +75,9 @@ class WarningSign(Matchers):
     """Found alone, it makes the verdict 🔴 (a scam-compound destination, a child)."""
     negatable: bool = True
     """A negation just before the words cancels them ('tidak ada biaya')."""
+    cancel_after: Matchers | None = None
+    """Words just after the sign's words, in the same clause, that cancel it ('biaya medical
+    dipinjami' is a debt, not a fee paid up front)."""
     unless: Matchers | None = None
     """Words that cancel the sign anywhere in the text (an office address for 'chat only')."""
     when_absent: Matchers | None = None

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from bot.content.job_ad_models import Matchers
 
 _WORD = re.compile(r"[a-z0-9]+")
+_CLAUSE_END = re.compile(r"[.!?;,\n]")
+FOLLOWING_CHARS = 40
+"""How far after a sign's words `cancel_after` words are looked for (same clause)."""
 
 
 def ad_text(text: str) -> str:
@@ -47,8 +50,8 @@ class Negation:
 
     def before(self, text: str, start: int) -> bool:
         """Is one of the negations among the last `window` words before `start`?"""
-        line_start = text.rfind("\n", 0, start) + 1
-        preceding = _WORD.findall(text[line_start:start])[-self.window:]
+        clause = _CLAUSE_END.split(text[max(0, start - 200):start])[-1]
+        preceding = _WORD.findall(clause)[-self.window:]
         for words in self.words:
             size = len(words)
             if any(tuple(preceding[i : i + size]) == words
@@ -74,11 +77,23 @@ class CompiledMatchers:
         for regex in self._regexes:
             yield from regex.finditer(text)
 
-    def found(self, text: str, negation: Negation | None = None) -> bool:
-        """A match not cancelled by a negation just before it."""
-        return any(negation is None or not negation.before(text, m.start())
-                   for m in self.spans(text))
+    def found(self, text: str, negation: Negation | None = None,
+              cancel_after: CompiledMatchers | None = None) -> bool:
+        """A match not cancelled by a negation just before it, nor by `cancel_after` words
+        just after it in the same clause ('biaya medical … dipinjami')."""
+        for match in self.spans(text):
+            if negation is not None and negation.before(text, match.start()):
+                continue
+            if cancel_after and cancel_after.found(_clause_after(text, match.end())):
+                continue
+            return True
+        return False
 
-    def count(self, text: str) -> int:
-        """Distinct matched wordings ('syarat' twice counts once)."""
-        return len({m.group(0).strip() for m in self.spans(text)})
+    def count(self, text: str, *, distinct: bool = True) -> int:
+        """Matches; with `distinct`, each wording once ('syarat' twice counts once)."""
+        matched = [m.group(0).strip() for m in self.spans(text)]
+        return len(set(matched)) if distinct else len(matched)
+
+
+def _clause_after(text: str, end: int) -> str:
+    return _CLAUSE_END.split(text[end : end + FOLLOWING_CHARS])[0]

@@ -37,6 +37,7 @@ class JobAdAssessment:
 class _CompiledSign:
     sign: WarningSign
     words: CompiledMatchers
+    cancel_after: CompiledMatchers
     unless: CompiledMatchers
     when_absent: CompiledMatchers
 
@@ -47,12 +48,14 @@ class JobAdReader:
         recognition = content.recognition
         self._requests = any_of(recognition.request_phrases)
         self._markers = CompiledMatchers(recognition.ad_markers)
+        self._story = CompiledMatchers(recognition.story_markers)
         features = recognition.features
         self._features = [CompiledMatchers(m) for m in
                           (features.job, features.pay, features.place, features.contact)]
         self._negation = Negation.of(content.negations, content.negation_window)
-        self._signs = [_CompiledSign(s, CompiledMatchers(s), CompiledMatchers(s.unless),
-                                     CompiledMatchers(s.when_absent)) for s in content.signs]
+        self._signs = [_CompiledSign(s, CompiledMatchers(s), CompiledMatchers(s.cancel_after),
+                                     CompiledMatchers(s.unless), CompiledMatchers(s.when_absent))
+                       for s in content.signs]
         self._official = [(f, CompiledMatchers(f)) for f in content.official_features]
         self._pay = PayReader(content.pay)
 
@@ -68,7 +71,8 @@ class JobAdReader:
             return True
         return (len(lowered) >= recognition.min_length_pasted
                 and features >= recognition.min_features_pasted
-                and self._markers.count(lowered) >= recognition.min_markers_pasted)
+                and self._markers.count(lowered) >= recognition.min_markers_pasted
+                and self._story.count(lowered, distinct=False) < recognition.min_story_markers)
 
     def assess(self, text: str) -> JobAdAssessment:
         lowered = ad_text(text)
@@ -92,6 +96,6 @@ class JobAdReader:
         negation = self._negation if compiled.sign.negatable else None
         if compiled.unless and compiled.unless.found(lowered):
             return False
-        if compiled.words.found(lowered, negation):
+        if compiled.words.found(lowered, negation, compiled.cancel_after):
             return True
         return bool(compiled.when_absent) and not compiled.when_absent.found(lowered)

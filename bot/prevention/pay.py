@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.content.job_ad_models import Currency, JobPay, Matchers, PayRules
-from bot.prevention.ad_text import CompiledMatchers, any_of, phrase_pattern
+from bot.prevention.ad_text import CompiledMatchers, any_of
 
 _NUMBER = r"\d[\d.,]*"
 
@@ -43,8 +43,8 @@ class PayReader:
         symbols = {s.casefold(): c for c in rules.currencies for s in c.symbols}
         self._currency_by_symbol = symbols
         currency = "|".join(_symbol_pattern(s) for s in sorted(symbols, key=len, reverse=True))
-        multiplier = "|".join(phrase_pattern(m) for m in sorted(rules.multipliers, key=len,
-                                                                reverse=True))
+        multiplier = "|".join(rf"{re.escape(m.casefold())}(?![a-z])"
+                              for m in sorted(rules.multipliers, key=len, reverse=True))
         self._amount = re.compile(
             rf"(?P<before>{currency})?\s*\.?\s*(?P<number>{_NUMBER})"
             rf"(?:\s*(?:-|–|s/?d|sampai|hingga|~)\s*(?P<upper>{_NUMBER}))?"

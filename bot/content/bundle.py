@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.content.job_ad_models import JobAdContent
 from bot.content.models import (
     Channel,
     FaqEntry,
@@ -14,7 +15,6 @@ from bot.content.models import (
     StatsFile,
     YearFigures,
 )
-from bot.content.job_ad_models import JobAdContent
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 
 

@@ -1,7 +1,8 @@
 """One function from a user's text to a reply, shared by the terminal, `ask` and Telegram.
 
-The order of checks is the product's promise: danger first, then numbers, then courtesy,
-then the FAQ — and an honest "I am not sure" when the FAQ match is weak or ambiguous.
+The order of checks is the product's promise: danger first, then a job advertisement to check,
+then numbers, then courtesy, then the FAQ — and an honest "I am not sure" when the FAQ match is
+weak or ambiguous.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
 from bot.language.normaliser import NormalisedText
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
+from bot.prevention.job_ad_check import PROMPT_ACTION as JOB_AD_ACTION
 from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 from bot.prevention.job_offer_check import CANCEL_ACTION
 from bot.prevention.offer_detection import mentions_job_offer
@@ -49,18 +51,21 @@ class Engine:
         """Swap to new content. Both references change together, so a reply never mixes two."""
         self._knowledge, self._builder = knowledge, ReplyBuilder(knowledge)
 
-    def reply_to(self, text: str) -> Reply:
+    def reply_to(self, text: str, *, forwarded: bool = False) -> Reply:
+        """`forwarded`: the message was forwarded from another chat (a job ad, most often)."""
         knowledge, builder = self._knowledge, self._builder
         normalised = knowledge.normaliser.normalise(text)
-        reply = self._decide(knowledge, builder, normalised, text)
+        reply = self._decide(knowledge, builder, normalised, text, forwarded)
         if reply.intent in {Intent.FAQ, Intent.FALLBACK} and mentions_job_offer(normalised):
             return builder.with_job_check(reply)
         return reply
 
     def _decide(self, knowledge: Knowledge, builder: ReplyBuilder,
-                normalised: NormalisedText, text: str) -> Reply:
+                normalised: NormalisedText, text: str, forwarded: bool) -> Reply:
         if knowledge.emergency.is_emergency(normalised):
             return builder.emergency()
+        if knowledge.job_ads.is_job_ad(text, forwarded=forwarded):
+            return knowledge.job_ads.reply(text)
         query = knowledge.stats_parser.parse(normalised, text)
         if query is not None:
             return self._stats_reply(knowledge, builder, query)
@@ -114,6 +119,8 @@ class Engine:
             return self._stats_action(knowledge, builder, argument)
         if action == CANCEL_ACTION:
             return builder.job_check_cancelled()
+        if action == JOB_AD_ACTION:
+            return knowledge.job_ads.prompt()
         if name == JOB_CHECK_ACTION:
             return knowledge.job_offer_check.handle(action)
         simple = {

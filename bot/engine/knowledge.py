@@ -12,6 +12,7 @@ from bot.language.matcher import FaqMatcher
 from bot.language.normaliser import Normaliser
 from bot.language.spelling import SpellingCorrector
 from bot.language.vocabulary import GENERIC_TERMS
+from bot.prevention.job_ad_check import JobAdCheck
 from bot.prevention.job_offer_check import JobOfferCheck
 from bot.stats.answers import StatsAnswers
 from bot.stats.query import StatsQueryParser
@@ -26,6 +27,7 @@ class Knowledge:
     stats_answers: StatsAnswers
     emergency: EmergencyDetector
     job_offer_check: JobOfferCheck
+    job_ads: JobAdCheck
 
     @classmethod
     def build(cls, content: ContentBundle) -> Knowledge:
@@ -62,6 +64,7 @@ class Knowledge:
             stats_answers=StatsAnswers(content),
             emergency=EmergencyDetector(),
             job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
+            job_ads=JobAdCheck(content.job_ads, content.channels_by_id),
         )
 
 

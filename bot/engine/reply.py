@@ -14,6 +14,8 @@ class Intent(StrEnum):
     FAQ = "faq"
     SMALLTALK = "smalltalk"
     FALLBACK = "fallback"
+    JOB_OFFER = "job_offer"
+    """A forwarded or pasted job advertisement, answered with its warning signs."""
 
 
 @dataclass(frozen=True)

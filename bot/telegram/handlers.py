@@ -67,10 +67,11 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     engine = engine_of(context)
     text = without_mention(message.text or "", context.bot.username)
-    reply = engine.reply_to(text) if text else engine.reply_to_action("menu")
+    forwarded = message.forward_origin is not None
+    reply = (engine.reply_to(text, forwarded=forwarded) if text
+             else engine.reply_to_action("menu"))
     if reply is None:
         return
-    forwarded = message.forward_origin is not None
     await respond(update, context, reply, record=True,
                   text=storable_text(text, reply, forwarded=forwarded))
 

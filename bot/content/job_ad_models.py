@@ -21,7 +21,7 @@ def _compiles(pattern: str) -> str:
     except re.error as error:
         raise PydanticCustomError(
             "regex_invalid",
-            "pola (regex) {pattern!r} tidak sah: {reason} (posisi {position}); periksa tanda "
+            "pola (regex) '{pattern}' tidak sah: {reason} (posisi {position}); periksa tanda "
             "kurung, tanda | dan garis miring terbalik, atau tulis sebagai phrases bila tidak "
             "perlu pola",
             {"pattern": pattern, "reason": error.msg, "position": error.pos},

@@ -60,6 +60,16 @@ class Engine:
             return builder.with_job_check(reply)
         return reply
 
+    def reply_to_caption(self, caption: str, *, forwarded: bool = False) -> Reply | None:
+        """A picture's caption is answered only when it is a job advertisement (posters are
+        often shared as an image with the vacancy written below); None otherwise."""
+        knowledge = self._knowledge
+        if knowledge.emergency.is_emergency(knowledge.normaliser.normalise(caption)):
+            return self._builder.emergency()
+        if knowledge.job_ads.is_job_ad(caption, forwarded=forwarded):
+            return knowledge.job_ads.reply(caption)
+        return None
+
     def _decide(self, knowledge: Knowledge, builder: ReplyBuilder,
                 normalised: NormalisedText, text: str, forwarded: bool) -> Reply:
         if knowledge.emergency.is_emergency(normalised):

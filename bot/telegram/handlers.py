@@ -77,8 +77,16 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, locations, contacts, …: a kind note and the menu; nothing kept."""
+    """Stickers, photos, voice, locations, contacts, …: a kind note and the menu; nothing kept.
+    A picture whose caption is a job advertisement (or an emergency) gets that answer."""
     engine = engine_of(context)
+    message = update.effective_message
+    if message is not None and message.caption:
+        reply = engine.reply_to_caption(message.caption,
+                                        forwarded=message.forward_origin is not None)
+        if reply is not None:
+            await respond(update, context, reply, record=True)
+            return
     await respond(update, context, with_menu(engine, engine.knowledge.content.messages.non_text))
 
 

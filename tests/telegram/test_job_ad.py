@@ -91,3 +91,14 @@ async def test_a_forwarded_question_that_is_no_ad_goes_to_the_faq(bot: RunningBo
     await asyncio.sleep(0.1)
     checks, intents = await _stored(bot)
     assert checks == [] and intents == ["faq"]
+
+
+async def test_a_forwarded_poster_is_read_from_its_caption(bot: RunningBot) -> None:
+    poster = bot.api.updates.media("photo", caption=AD)
+    poster["message"]["forward_origin"] = {"type": "hidden_user", "date": 1700000000,
+                                           "sender_user_name": "Seseorang"}
+    reply = _sent(await bot.exchange(poster))
+    assert reply.params["text"].startswith("<b>🔴")
+    plain_photo = _sent(await bot.exchange(bot.api.updates.media("photo", caption="kucingku")))
+    assert plain_photo.params["text"] != reply.params["text"]
+    assert "<b>🔴" not in plain_photo.params["text"]

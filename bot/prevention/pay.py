@@ -63,12 +63,15 @@ class PayReader:
         for context in self._context.finditer(text):
             window = text[context.end() : context.end() + self._rules.context_distance]
             for match in self._amount.finditer(window):
-                amount = self._amount_of(match, window[match.end() : match.end() + 25])
+                amount = self._amount_of(match, window[: match.start()],
+                                         window[match.end() : match.end() + 25])
                 if amount is not None:
                     found.append(amount)
         return found
 
-    def _amount_of(self, match: re.Match[str], following: str) -> PayAmount | None:
+    def _amount_of(self, match: re.Match[str], preceding: str,
+                   following: str) -> PayAmount | None:
+        """`following` names the period ('/hari'), or else `preceding` does ('gaji harian')."""
         symbol = match.group("before") or match.group("after")
         multiplier_word = match.group("multiplier")
         if symbol is None and multiplier_word is None:
@@ -80,7 +83,10 @@ class PayReader:
                                                            self._default)
         multiplier = self._rules.multipliers.get((multiplier_word or "").casefold(), 1)
         per_month = next((factor for regex, factor in self._periods
-                          if regex is not None and regex.match(following.lstrip())), 1.0)
+                          if regex is not None and regex.match(following.lstrip())), None)
+        if per_month is None:
+            per_month = next((factor for regex, factor in self._periods
+                              if regex is not None and regex.search(preceding)), 1.0)
         rupiah = number * multiplier * currency.rupiah * per_month
         return PayAmount(rupiah, foreign=currency.id != self._default.id)
 

@@ -54,6 +54,11 @@ def test_pay_is_read_as_rupiah_per_month(pay: PayReader, text: str, millions: fl
     assert amount.monthly_rupiah / 1e6 == pytest.approx(millions)
 
 
+def test_everyday_words_are_not_currencies(pay: PayReader) -> None:
+    [amount] = pay.amounts(ad_text("gaji real 5 juta, bukan hoax"))
+    assert amount.monthly_rupiah == 5e6 and not amount.foreign
+
+
 def test_numbers_far_from_a_pay_word_are_not_pay(pay: PayReader) -> None:
     assert pay.amounts(ad_text("usia 18-35 tahun, kuota 20 orang, biaya 5 juta")) == []
 

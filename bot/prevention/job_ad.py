@@ -63,13 +63,16 @@ class JobAdReader:
         """Forwarded, asked for ('cek lowongan ini …') or a long pasted vacancy."""
         recognition = self._content.recognition
         lowered = ad_text(text)
+        requested = self._requests is not None and self._requests.search(lowered) is not None
+        long_enough = len(lowered) >= recognition.min_length_pasted
+        if not (forwarded or requested or long_enough):
+            return False  # most messages: a short question, decided without the features
         features = sum(1 for matchers in self._features if matchers.found(lowered))
         if forwarded:
             return features >= recognition.min_features_forwarded
-        requested = self._requests is not None and self._requests.search(lowered) is not None
         if requested and features >= recognition.min_features_requested:
             return True
-        return (len(lowered) >= recognition.min_length_pasted
+        return (long_enough
                 and features >= recognition.min_features_pasted
                 and self._markers.count(lowered) >= recognition.min_markers_pasted
                 and self._story.count(lowered, distinct=False) < recognition.min_story_markers)

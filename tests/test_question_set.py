@@ -31,7 +31,9 @@ def _expected(question: dict[str, str]) -> tuple[str, str | None]:
 def test_question_set_is_large_and_varied(name: str) -> None:
     counts = Counter(q["intent"] for q in SETS[name])
     assert len(SETS[name]) >= 200
-    assert all(counts[intent.value] >= 10 for intent in Intent if intent is not Intent.CLARIFY)
+    # Job advertisements have a labelled set of their own (tests/data/dev_job_ads.yaml).
+    assert all(counts[intent.value] >= 10 for intent in Intent
+               if intent not in (Intent.CLARIFY, Intent.JOB_OFFER))
 
 
 @pytest.mark.parametrize("name", SETS)

@@ -9,9 +9,12 @@ from collections.abc import Iterable, Sequence
 from bot.cli.common import load_engine, load_settings
 from bot.engine.engine import Engine
 from bot.engine.reply import Intent, Reply
+from bot.prevention.job_ad_check import OFFER_LEVEL, OFFER_SIGNS, SIGN_SEPARATOR
 
 
 def reply_as_json(text: str, reply: Reply) -> dict[str, object]:
+    """`offer_level` and `offer_signs` are null and [] unless the text was a job ad."""
+    signs = reply.extra.get(OFFER_SIGNS, "")
     return {
         "text": text,
         "intent": reply.intent.value,
@@ -19,6 +22,8 @@ def reply_as_json(text: str, reply: Reply) -> dict[str, object]:
         "score": round(max(0.0, min(1.0, reply.score)), 4),
         "suggestions": list(reply.suggestions),
         "reply": reply.plain_text,
+        "offer_level": reply.extra.get(OFFER_LEVEL),
+        "offer_signs": signs.split(SIGN_SEPARATOR) if signs else [],
     }
 
 

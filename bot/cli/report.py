@@ -104,6 +104,10 @@ def format_text(report: UsageReport) -> str:
         else:
             lines.append("       FAQ terdekat: tidak ada")
     lines += _empty_note(report.unanswered)
+    lines += ["", "Cek lowongan: iklan per tingkat dan tanda bahaya yang paling sering"]
+    lines += [f"  tingkat {c.key:<22} {c.count:>6}" for c in report.job_ad_levels]
+    lines += [f"  {c.key:<30} {c.count:>6}" for c in report.job_ad_signs]
+    lines += _empty_note(report.job_ad_levels)
     if report.unanswered:
         lines += [
             "",
@@ -144,6 +148,10 @@ def format_csv(report: UsageReport) -> str:
         }
         for f in report.feedback
     ]
+    rows += [{"section": "job_ad_level", "key": c.key, "value": c.count}
+             for c in report.job_ad_levels]
+    rows += [{"section": "job_ad_sign", "key": c.key, "value": c.count}
+             for c in report.job_ad_signs]
     rows += [
         {
             "section": "unanswered",
@@ -191,6 +199,10 @@ def report_as_dict(report: UsageReport) -> dict[str, object]:
             }
             for g in report.unanswered
         ],
+        "job_ads": {
+            "levels": {c.key: c.count for c in report.job_ad_levels},
+            "signs": [{"sign_id": c.key, "count": c.count} for c in report.job_ad_signs],
+        },
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.content.emergency_models import EmergencySignals
+from bot.content.job_ad_models import JobAdContent
 from bot.content.models import (
     Channel,
     FaqEntry,
@@ -31,6 +32,7 @@ class ContentBundle:
     emergency_signals: EmergencySignals
     offtopic: OffTopicFile
     privacy: PrivacyContent
+    job_ads: JobAdContent
     version: str
     faqs_by_id: dict[str, FaqEntry] = field(init=False)
     channels_by_id: dict[str, Channel] = field(init=False)

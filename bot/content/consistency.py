@@ -53,6 +53,7 @@ TIPS_FILE = "tips.yaml"
 EMERGENCY_FILE = "darurat.yaml"
 OFFTOPIC_FILE = "luar_topik.yaml"
 PRIVACY_FILE = "privasi.yaml"
+JOB_AD_FILE = "tanda_lowongan.yaml"
 
 STALE_AFTER = timedelta(days=365)
 MESSAGE_RESERVE = 1000
@@ -116,6 +117,10 @@ def check_consistency(
     if emergency_document is not None:
         problems += _guarded(EMERGENCY_FILE, lambda: check_emergency_signals(
             emergency_document, messages_document, lexicon_document))
+    job_ad_document = documents.get(JOB_AD_FILE)
+    if job_ad_document is not None:
+        problems += _guarded(JOB_AD_FILE, lambda: _check_job_ads(
+            job_ad_document, channels, channel_ids))
     return problems
 
 
@@ -624,6 +629,61 @@ def _check_offtopic(document: YamlDocument,
                 Severity.WARNING))
         else:
             seen[key] = line
+    return problems
+
+
+# --- tanda_lowongan.yaml ---------------------------------------------------------------------
+
+_JOB_AD_TEXTS = ("signs_heading", "official_heading", "official_note", "next_steps", "prompt",
+                 "share_text")
+
+
+def _check_job_ads(document: YamlDocument, channels: Mapping[str, Channel],
+                   channel_ids: Collection[str] | None) -> list[ContentProblem]:
+    """Unique ids, references that exist, thresholds in order, and Telegram-safe texts."""
+    name = document.name
+    data = document.data if isinstance(document.data, dict) else {}
+    problems: list[ContentProblem] = []
+    for section in ("signs", "official_features"):
+        problems += _duplicates(document, section, "id")
+    paths: list[tuple[str | int, ...]] = [(key,) for key in _JOB_AD_TEXTS]
+    paths += [(level, key) for level in ("high", "medium", "low") for key in ("title", "text")]
+    paths += [("signs", i, key) for i, _ in _raw_items(document, "signs")
+              for key in ("title", "explanation")]
+    paths += [("official_features", i, "title") for i, _ in _raw_items(document,
+                                                                        "official_features")]
+    for path in paths:
+        problems += _markup_problems(document, path, channel_ids)
+    listed = data.get("channels")
+    for index, channel_id in enumerate(listed if isinstance(listed, list) else []):
+        if channel_ids is not None and isinstance(channel_id, str) \
+                and channel_id not in channel_ids:
+            problems.append(ContentProblem(name, document.line_of(("channels", index)),
+                f"kanal '{channel_id}' tidak ada di bagian channels {FAQ_FILE}"
+                f"{_did_you_mean(channel_id, channel_ids)}"))
+    siskop = data.get("siskop2mi_channel")
+    if isinstance(siskop, str) and channel_ids is not None:
+        if siskop not in channel_ids:
+            problems.append(ContentProblem(name, document.line_of(("siskop2mi_channel",)),
+                f"kanal '{siskop}' tidak ada di bagian channels {FAQ_FILE}"))
+        elif siskop in channels and not channels[siskop].url:
+            problems.append(ContentProblem(name, document.line_of(("siskop2mi_channel",)),
+                f"kanal '{siskop}' tidak punya url; tombol SISKOP2MI perlu alamat situsnya"))
+    sign_ids = _written_ids(document, "signs") or set()
+    pay = data.get("pay") if isinstance(data.get("pay"), dict) else {}
+    if isinstance(pay.get("sign"), str) and pay["sign"] not in sign_ids:
+        problems.append(ContentProblem(name, document.line_of(("pay", "sign")),
+            f"pay.sign '{pay['sign']}' bukan id tanda di bagian signs"
+            f"{_did_you_mean(pay['sign'], sign_ids)}"))
+    currencies = {str(c.get("id")) for c in pay.get("currencies", []) if isinstance(c, dict)}
+    if isinstance(pay.get("default_currency"), str) and pay["default_currency"] not in currencies:
+        problems.append(ContentProblem(name, document.line_of(("pay", "default_currency")),
+            f"default_currency '{pay['default_currency']}' bukan id di pay.currencies"))
+    medium, high = data.get("medium_min_score"), data.get("high_min_score")
+    if isinstance(medium, int) and isinstance(high, int) and medium > high:
+        problems.append(ContentProblem(name, document.line_of(("high_min_score",)),
+            f"high_min_score ({high}) harus sama atau lebih besar dari medium_min_score "
+            f"({medium})"))
     return problems
 
 

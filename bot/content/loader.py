@@ -23,6 +23,7 @@ from bot.content.bundle import ContentBundle
 from bot.content.consistency import (
     EMERGENCY_FILE,
     FAQ_FILE,
+    JOB_AD_FILE,
     JOB_OFFER_CHECK_FILE,
     LEXICON_FILE,
     MESSAGES_FILE,
@@ -35,6 +36,7 @@ from bot.content.consistency import (
 )
 from bot.content.emergency_models import EmergencySignals
 from bot.content.error_messages import describe
+from bot.content.job_ad_models import JobAdContent
 from bot.content.models import FaqFile, Lexicon, Messages, OffTopicFile, StatsFile
 from bot.content.prevention_models import JobOfferCheckContent, TipsContent
 from bot.content.privacy_models import PrivacyContent
@@ -45,6 +47,7 @@ __all__ = [
     "CONTENT_FILES",
     "EMERGENCY_FILE",
     "FAQ_FILE",
+    "JOB_AD_FILE",
     "JOB_OFFER_CHECK_FILE",
     "LEXICON_FILE",
     "MESSAGES_FILE",
@@ -70,6 +73,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     EMERGENCY_FILE: EmergencySignals,
     OFFTOPIC_FILE: OffTopicFile,
     PRIVACY_FILE: PrivacyContent,
+    JOB_AD_FILE: JobAdContent,
 }
 
 _INDONESIAN_FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -158,6 +162,7 @@ def load_content(content_dir: Path, *, today: date | None = None) -> LoadResult:
         emergency_signals=models[EMERGENCY_FILE],
         offtopic=models[OFFTOPIC_FILE],
         privacy=models[PRIVACY_FILE],
+        job_ads=models[JOB_AD_FILE],
         version=content_version({name: documents[name].digest for name in CONTENT_FILES}),
     )
     return LoadResult(bundle, problems, documents)

@@ -1,8 +1,9 @@
 """One function from a user's text to a reply, shared by the terminal, `ask` and Telegram.
 
-The order of checks is the product's promise: danger first, then numbers, then courtesy,
-then the FAQ — where the trained model scores and the decision policy answers, asks "Maksud
-Anda ...?" between close entries, or says honestly that it is not sure.
+The order of checks is the product's promise: danger first, then a job advertisement to check,
+then numbers, then courtesy, then the FAQ — where the trained model scores and the decision
+policy answers, asks "Maksud Anda ...?" between close entries, or says honestly that it is
+not sure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
 from bot.language.normaliser import NormalisedText
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
+from bot.prevention.job_ad_check import PROMPT_ACTION as JOB_AD_ACTION
 from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 from bot.prevention.job_offer_check import CANCEL_ACTION
 from bot.prevention.offer_detection import mentions_job_offer
@@ -41,20 +43,36 @@ class Engine:
         """Swap to new content. Both references change together, so a reply never mixes two."""
         self._knowledge, self._builder = knowledge, ReplyBuilder(knowledge)
 
-    def reply_to(self, text: str, *, ranking: Ranking | None = None) -> Reply:
-        """`ranking` replaces the model's scores of `text` (the held-out routing check)."""
+    def reply_to(self, text: str, *, forwarded: bool = False,
+                 ranking: Ranking | None = None) -> Reply:
+        """`forwarded`: the message was forwarded from another chat (a job ad, most often);
+        `ranking` replaces the model's scores of `text` (the held-out routing check)."""
         knowledge, builder = self._knowledge, self._builder
         normalised = knowledge.normaliser.normalise(text)
-        reply = self._decide(knowledge, builder, normalised, text, ranking)
+        reply = self._decide(knowledge, builder, normalised, text, forwarded, ranking)
         if reply.intent in _MAY_OFFER_JOB_CHECK and mentions_job_offer(normalised):
             return builder.with_job_check(reply)
         return reply
 
+    def reply_to_caption(self, caption: str, *, forwarded: bool = False) -> Reply | None:
+        """A picture's caption is answered only when it is a job advertisement (posters are
+        often shared as an image with the vacancy written below) or an emergency; None
+        otherwise."""
+        knowledge = self._knowledge
+        normalised = knowledge.normaliser.normalise(caption)
+        if knowledge.emergency.is_emergency(normalised):
+            return self._builder.emergency(knowledge.places.find(normalised))
+        if knowledge.job_ads.is_job_ad(caption, forwarded=forwarded):
+            return knowledge.job_ads.reply(caption)
+        return None
+
     def _decide(self, knowledge: Knowledge, builder: ReplyBuilder, normalised: NormalisedText,
-                text: str, ranking: Ranking | None) -> Reply:
+                text: str, forwarded: bool, ranking: Ranking | None) -> Reply:
         places = knowledge.places.find(normalised)
         if knowledge.emergency.is_emergency(normalised):
             return builder.emergency(places)
+        if knowledge.job_ads.is_job_ad(text, forwarded=forwarded):
+            return knowledge.job_ads.reply(text)
         if places.regions and knowledge.places.asks_for_services(normalised):
             local_help = knowledge.content.faqs_by_id.get(LOCAL_HELP_FAQ_ID)
             if local_help is None:
@@ -104,6 +122,8 @@ class Engine:
             return self._stats_action(knowledge, builder, argument)
         if action == CANCEL_ACTION:
             return builder.job_check_cancelled()
+        if action == JOB_AD_ACTION:
+            return knowledge.job_ads.prompt()
         if name == JOB_CHECK_ACTION:
             return knowledge.job_offer_check.handle(action)
         simple = {

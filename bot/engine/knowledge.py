@@ -13,6 +13,7 @@ from bot.language.known_words import KnownWords
 from bot.language.normaliser import Normaliser
 from bot.language.places import PlaceFinder
 from bot.language.spelling import SpellingCorrector
+from bot.prevention.job_ad_check import JobAdCheck
 from bot.prevention.job_offer_check import JobOfferCheck
 from bot.stats.answers import StatsAnswers
 from bot.stats.query import StatsQueryParser
@@ -41,6 +42,7 @@ class Knowledge:
     emergency: EmergencyDetector
     places: PlaceFinder
     job_offer_check: JobOfferCheck
+    job_ads: JobAdCheck
     setup: UnderstandingSetup
 
     @cached_property
@@ -75,6 +77,7 @@ class Knowledge:
             places=PlaceFinder(content.stats.regions, content.faq.places, normaliser.normalise),
             job_offer_check=JobOfferCheck(content.job_offer_check, content.channels_by_id),
             setup=setup,
+            job_ads=JobAdCheck(content.job_ads, content.channels_by_id),
         )
 
     def rebuilt(self, content: ContentBundle) -> Knowledge:

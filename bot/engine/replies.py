@@ -27,8 +27,8 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
      Button("📊 Statistik Kaltim", action="stats")),
     (Button("📞 Lapor & bantuan", action="channels"),
      Button("🚨 Darurat", action="emergency")),
-    (Button("🔎 Cek tawaran kerja", action="jc"), Button("🔒 Privasi", action="privacy")),
-    (Button("ℹ️ Tentang bot", action="about"),),
+    (Button("📋 Cek lowongan", action="jobad"), Button("🔎 Cek tawaran kerja", action="jc")),
+    (Button("🔒 Privasi", action="privacy"), Button("ℹ️ Tentang bot", action="about")),
 )
 JOB_CHECK_BUTTON = Button("🔎 Cek tawaran kerja ini", action="jc")
 LOCAL_HEADING = "Layanan di {place}:"

@@ -16,6 +16,8 @@ class Intent(StrEnum):
     """"Maksud Anda ...?": two or three FAQ entries offered as buttons."""
     SMALLTALK = "smalltalk"
     FALLBACK = "fallback"
+    JOB_OFFER = "job_offer"
+    """A forwarded or pasted job advertisement, answered with its warning signs."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ LABEL_LENGTH = 16
 MAX_UNANSWERED_CHARS = 300
 ROUND_KEY_LENGTH = 32
 TIP_ID_LENGTH = 24
+SIGN_IDS_LENGTH = 400
+"""Comma-separated warning-sign ids of one job-advertisement check."""
 DELETABLE_WINDOW = timedelta(hours=48)
 """Telegram lets a bot delete messages in a private chat only this long after sending."""
 
@@ -139,6 +141,19 @@ class JobOfferCheck(Base):
     level: Mapped[str] = mapped_column(String(LABEL_LENGTH))
 
 
+class JobAdCheck(Base):
+    """The verdict of one forwarded or pasted job advertisement: its level and the ids of the
+    warning signs found. Never the ad's text."""
+
+    __tablename__ = "job_ad_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    level: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    sign_ids: Mapped[str] = mapped_column(String(SIGN_IDS_LENGTH))
+
+
 class TipDelivery(Base):
     """One tip for one subscriber in one round (a week). The row is written *before* sending,
     so a restarted broadcast never sends anyone the same round twice."""
@@ -194,5 +209,6 @@ USER_TABLES: tuple[type[Base], ...] = (
     JobOfferCheck,
     TipDelivery,
     SafeModeChat,
+    JobAdCheck,
 )
 """Every table with a `user_key`; deleting a user's data walks all of them."""

@@ -27,8 +27,10 @@ from bot.engine.reply import Intent, Reply
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import (
     DELETABLE_WINDOW,
+    SIGN_IDS_LENGTH,
     USER_TABLES,
     Feedback,
+    JobAdCheck,
     JobOfferCheck,
     MessageEvent,
     RecentMessage,
@@ -119,6 +121,16 @@ def _reply_rows(
             )
         )
     return rows
+
+
+def fitting_sign_ids(sign_ids: Sequence[str], limit: int = SIGN_IDS_LENGTH) -> str:
+    """Comma-separated whole ids, as many as fit the column (the most important come first)."""
+    kept: list[str] = []
+    for sign_id in sign_ids:
+        if len(",".join([*kept, sign_id])) > limit:
+            break
+        kept.append(sign_id)
+    return ",".join(kept)
 
 
 class InteractionRecorder:
@@ -286,6 +298,17 @@ class InteractionRecorder:
         if self._writer is not None:
             return await self._writer.call(operation, work, failed)
         return await self._guarded(operation, work, failed)
+
+    async def record_job_ad_check(self, *, user_id: int, level: str,
+                                  sign_ids: Sequence[str]) -> None:
+        """The verdict of a job advertisement; the ad itself never reaches storage."""
+        key, now = self._keys.key_for(user_id), self._clock()
+        stored = fitting_sign_ids(sign_ids)
+
+        async def work(session: AsyncSession) -> None:
+            session.add(JobAdCheck(user_key=key, created_at=now, level=level, sign_ids=stored))
+
+        await self._guarded("record_job_ad_check", work, None)
 
     async def _guarded(
         self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], failed: T

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Intent
 from bot.language.normaliser import Normaliser
-from bot.storage.models import Feedback, MessageEvent, UnansweredQuestion, utc_now
+from bot.storage.models import Feedback, JobAdCheck, MessageEvent, UnansweredQuestion, utc_now
 from bot.storage.scrub import without_placeholders
 from bot.understanding.features import char_ngrams
 
@@ -31,6 +31,7 @@ INTENT_LABELS = {
     "emergency": "darurat",
     "stats": "statistik",
     "smalltalk": "sapaan",
+    "job_offer": "cek lowongan",
 }
 """How staff read each intent, in every form of the report."""
 
@@ -65,6 +66,9 @@ class UsageData:
     feedback: tuple[FeedbackCount, ...]
     distinct_users: int
     unanswered: tuple[StoredQuestion, ...]
+    job_ad_levels: tuple[Count, ...] = ()
+    job_ad_signs: tuple[Count, ...] = ()
+    """Checked job advertisements by verdict level, and how often each warning sign was seen."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class UsageReport:
     faqs: tuple[Count, ...]
     feedback: tuple[FeedbackCount, ...]
     unanswered: tuple[UnansweredGroup, ...]
+    job_ad_levels: tuple[Count, ...] = ()
+    job_ad_signs: tuple[Count, ...] = ()
 
 
 async def fetch_usage(
@@ -124,6 +130,12 @@ async def fetch_usage(
             .where(UnansweredQuestion.created_at >= since, UnansweredQuestion.created_at < until)
             .order_by(UnansweredQuestion.id)
         )
+        job_ad_rows = (await session.execute(
+            select(JobAdCheck.level, JobAdCheck.sign_ids)
+            .where(JobAdCheck.created_at >= since, JobAdCheck.created_at < until)
+        )).all()
+        levels = Counter(str(level) for level, _ in job_ad_rows)
+        signs = Counter(s for _, ids in job_ad_rows for s in str(ids).split(",") if s)
         return UsageData(
             since=since,
             until=until,
@@ -137,6 +149,8 @@ async def fetch_usage(
             ),
             distinct_users=int(distinct_users or 0),
             unanswered=tuple(StoredQuestion(t, f) for t, f in question_rows),
+            job_ad_levels=_by_count(Count(k, n) for k, n in levels.items()),
+            job_ad_signs=_by_count(Count(k, n) for k, n in signs.items()),
         )
 
 
@@ -209,6 +223,8 @@ def build_report(
         faqs=data.faqs,
         feedback=data.feedback,
         unanswered=tuple(_describe_group(g, knowledge, stored_nearest) for g in groups),
+        job_ad_levels=data.job_ad_levels,
+        job_ad_signs=data.job_ad_signs,
     )
 
 

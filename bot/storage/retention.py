@@ -14,6 +14,7 @@ from bot.settings import Settings
 from bot.storage.models import (
     DELETABLE_WINDOW,
     Feedback,
+    JobAdCheck,
     JobOfferCheck,
     MessageEvent,
     RecentMessage,
@@ -32,6 +33,7 @@ class PurgeResult:
     feedback: int
     job_offer_checks: int
     recent_messages: int
+    job_ad_checks: int
 
     @property
     def total(self) -> int:
@@ -41,6 +43,7 @@ class PurgeResult:
             + self.feedback
             + self.job_offer_checks
             + self.recent_messages
+            + self.job_ad_checks
         )
 
 
@@ -49,8 +52,9 @@ async def purge_expired(
     settings: Settings,
     now: datetime | None = None,
 ) -> PurgeResult | None:
-    """Delete unanswered text after UNANSWERED_RETENTION_DAYS, events, feedback and job-offer
-    checks after EVENT_RETENTION_DAYS, and message ids the bot can no longer delete (48 h).
+    """Delete unanswered text after UNANSWERED_RETENTION_DAYS, events, feedback, job-offer and
+    job-advertisement checks after EVENT_RETENTION_DAYS, and message ids the bot can no longer
+    delete (48 h).
 
     Returns what was deleted, or None when the database failed (logged, not raised).
     """
@@ -63,6 +67,7 @@ async def purge_expired(
         (Feedback, event_cutoff),
         (JobOfferCheck, event_cutoff),
         (RecentMessage, now - DELETABLE_WINDOW),
+        (JobAdCheck, event_cutoff),
     ]
     try:
         async with session_factory() as session, session.begin():

@@ -26,6 +26,8 @@ ENGINE_COMMANDS = (
     CommandSpec("lapor", "Layanan bantuan dan cara melapor", "channels"),
     CommandSpec("darurat", "Nomor darurat bila Anda dalam bahaya", "emergency"),
     CommandSpec("cektawaran", "Cek tanda bahaya sebuah tawaran kerja", "jc"),
+    CommandSpec("ceklowongan", "Teruskan iklan lowongan kerja untuk dicek tanda bahayanya",
+                "jobad"),
     CommandSpec("privasi", "Data apa yang disimpan bot ini", "privacy"),
     CommandSpec("tentang", "Tentang bot ini", "about"),
     CommandSpec("bantuan", "Cara memakai bot ini", "help"),

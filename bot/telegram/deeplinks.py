@@ -14,7 +14,7 @@ from telegram.helpers import create_deep_linked_url
 FAQ_PREFIX = "faq_"
 DEEP_LINK_MAX_LENGTH = int(MessageLimit.DEEP_LINK_LENGTH)  # 64
 PAYLOAD_ACTIONS = {"statistik": "stats", "lapor": "channels", "darurat": "emergency",
-                   "cektawaran": "jc"}
+                   "cektawaran": "jc", "ceklowongan": "jobad"}
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")
 
 

@@ -67,18 +67,27 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     engine = engine_of(context)
     text = without_mention(message.text or "", context.bot.username)
-    reply = engine.reply_to(text) if text else engine.reply_to_action("menu")
+    forwarded = message.forward_origin is not None
+    reply = (engine.reply_to(text, forwarded=forwarded) if text
+             else engine.reply_to_action("menu"))
     if reply is None:
         return
-    forwarded = message.forward_origin is not None
     await respond(update, context, reply, record=True,
                   text=storable_text(text, reply, forwarded=forwarded,
                                      known=engine.knowledge.known_words))
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, locations, contacts, …: a kind note and the menu; nothing kept."""
+    """Stickers, photos, voice, locations, contacts, …: a kind note and the menu; nothing kept.
+    A picture whose caption is a job advertisement (or an emergency) gets that answer."""
     engine = engine_of(context)
+    message = update.effective_message
+    if message is not None and message.caption:
+        reply = engine.reply_to_caption(message.caption,
+                                        forwarded=message.forward_origin is not None)
+        if reply is not None:
+            await respond(update, context, reply, record=True)
+            return
     await respond(update, context, with_menu(engine, engine.knowledge.content.messages.non_text))
 
 

@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot.content.bundle import ContentBundle
 from bot.engine.reply import ChartRequest, Intent, Reply
 from bot.language.known_words import KnownWords
+from bot.prevention.job_ad_check import OFFER_LEVEL, OFFER_SIGNS, SIGN_SEPARATOR
 from bot.prevention.job_offer_check import JOB_OFFER_LEVEL
 from bot.storage.scrub import scrub
 from bot.telegram.botdata import INTERACTION_RECORDER_KEY
@@ -43,15 +44,19 @@ class InteractionRecorder(Protocol):
 
     async def record_job_offer_check(self, *, user_id: int, level: str) -> None: ...
 
+    async def record_job_ad_check(self, *, user_id: int, level: str,
+                                  sign_ids: Sequence[str]) -> None: ...
+
     async def delete_user_data(self, *, user_id: int) -> int:
         """Rows deleted, or a negative number when the database failed."""
         ...
 
 
 def storable_text(text: str, reply: Reply, *, forwarded: bool, known: KnownWords) -> str:
-    """The words storage may see: none of a forwarded message or anything near an emergency,
-    and of the rest only words the bot knows (`bot.storage.scrub`), before storage has it."""
-    if forwarded or reply.sensitive or reply.intent is Intent.EMERGENCY:
+    """The words storage may see: none of a forwarded message, a job advertisement, or anything
+    near an emergency, and of the rest only words the bot knows (`bot.storage.scrub`), before
+    storage has it."""
+    if forwarded or reply.sensitive or reply.intent in (Intent.EMERGENCY, Intent.JOB_OFFER):
         return ""
     return scrub(text, known=known)
 
@@ -80,6 +85,11 @@ async def record_reply(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, text
     if level is not None:  # only that a check was completed, and its level; never the answers
         await call_safely("record a job-offer check", lambda: recorder.record_job_offer_check(
             user_id=user_id, level=level))
+    offer_level = reply.extra.get(OFFER_LEVEL)
+    if offer_level is not None:  # the verdict and sign ids of a job ad; never its text
+        signs = [s for s in reply.extra.get(OFFER_SIGNS, "").split(SIGN_SEPARATOR) if s]
+        await call_safely("record a job-ad check", lambda: recorder.record_job_ad_check(
+            user_id=user_id, level=offer_level, sign_ids=signs))
 
 
 async def record_feedback(context: ContextTypes.DEFAULT_TYPE, *, user_id: int, faq_id: str,

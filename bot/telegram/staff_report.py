@@ -26,6 +26,7 @@ def report_html(report: UsageReport, knowledge: Knowledge | None,
         _faqs(report, knowledge, top),
         _feedback(report, knowledge, top),
         _unanswered(report, top),
+        _job_ads(report, knowledge, top),
         f"Laporan lengkap: <code>python -m bot report --days {report.days}</code>",
     ]
     text = "\n\n".join(sections)
@@ -76,6 +77,21 @@ def _unanswered(report: UsageReport, top: int) -> str:
         lines.append("(tidak ada)")
     lines += _more(len(report.unanswered), top)
     return "\n".join(lines)
+
+
+JOB_AD_LEVEL_LABELS = {"high": "🔴", "medium": "🟡", "low": "⚪"}
+
+
+def _job_ads(report: UsageReport, knowledge: Knowledge | None, top: int) -> str:
+    """Which warning signs forwarded job ads showed most (only levels and ids are stored)."""
+    checked = sum(c.count for c in report.job_ad_levels)
+    levels = " · ".join(f"{JOB_AD_LEVEL_LABELS.get(c.key, c.key)} {c.count}"
+                        for c in report.job_ad_levels)
+    lines = [f"<b>Cek lowongan</b>: <b>{checked}</b> iklan" + (f" ({levels})" if levels else "")]
+    titles = {s.id: s.title for s in knowledge.content.job_ads.signs} if knowledge else {}
+    lines += [f"{number}. {escape(titles.get(c.key, c.key))} — <b>{c.count}</b>×"
+              for number, c in enumerate(report.job_ad_signs[:top], start=1)]
+    return "\n".join([*lines, *_more(len(report.job_ad_signs), top)])
 
 
 def _faq_title(faq_id: str, knowledge: Knowledge | None) -> str:

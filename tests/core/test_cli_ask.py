@@ -9,8 +9,10 @@ import sys
 
 from tests.conftest import ROOT
 
-KEYS = {"text", "intent", "faq_id", "score", "suggestions", "reply"}
-INTENTS = {"emergency", "stats", "faq", "smalltalk", "fallback"}
+KEYS = {"text", "intent", "faq_id", "score", "suggestions", "reply", "offer_level", "offer_signs"}
+INTENTS = {"emergency", "stats", "faq", "smalltalk", "fallback", "job_offer"}
+JOB_AD = ("cek lowongan ini: dibutuhkan admin CS di Kamboja, gaji USD 1500, tiket ditanggung, "
+          "berangkat minggu depan, hubungi WA 0812xxxxxxx")
 
 
 def _ask(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -24,7 +26,7 @@ def _ask(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
 
 def test_json_lines_follow_the_contract_for_awkward_input() -> None:
     lines = ["apa itu tppo", "", "x" * 5000, "🙏🙏🙏", "<b>halo</b> & <script>", "   ",
-             "berapa kasus tppo di bontang 2019", "tolong saya disekap majikan"]
+             "berapa kasus tppo di bontang 2019", "tolong saya disekap majikan", JOB_AD]
     result = _ask("--json", stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     objects = [json.loads(line) for line in result.stdout.splitlines()]
@@ -36,10 +38,17 @@ def test_json_lines_follow_the_contract_for_awkward_input() -> None:
         assert isinstance(obj["suggestions"], list)
         assert obj["reply"] and "<b>" not in obj["reply"]
         assert (obj["faq_id"] is not None) == (obj["intent"] == "faq")
+        assert (obj["offer_level"] is not None) == (obj["intent"] == "job_offer")
+        assert isinstance(obj["offer_signs"], list)
     assert objects[0]["intent"] == "faq" and objects[0]["faq_id"] == "apa-itu-tppo"
     assert objects[1]["intent"] == "fallback"
     assert objects[6]["intent"] == "stats"
     assert objects[7]["intent"] == "emergency"
+    job_ad = objects[8]
+    assert (job_ad["intent"], job_ad["offer_level"]) == ("job_offer", "high")
+    assert {"tujuan-berisiko", "gaji-tidak-wajar", "tiket-gratis", "terburu-buru",
+            "kontak-chat-saja"} <= set(job_ad["offer_signs"])
+    assert all(o["offer_signs"] == [] for o in objects[:8])
 
 
 def test_texts_as_arguments_and_plain_output() -> None:

@@ -16,7 +16,13 @@ from bot.engine.reply import Intent
 from bot.storage.database import create_session_factory, upgrade_database
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import USER_TABLES, Feedback
-from bot.storage.recorder import DELETE_FAILED, InteractionRecorder, ScoreBand, score_band
+from bot.storage.recorder import (
+    DELETE_FAILED,
+    InteractionRecorder,
+    ScoreBand,
+    fitting_sign_ids,
+    score_band,
+)
 from bot.storage.safe_mode import SafeModeStore
 from bot.storage.tips import claim_delivery
 from bot.understanding.policy import DecisionPolicy
@@ -231,6 +237,8 @@ async def test_delete_user_data_removes_every_row_of_that_user_only(
         await recorder.remember_sent_messages(user_id=user, message_ids=[1, 2])
         await recorder.set_subscribed(user_id=user, subscribed=True, chat_id=user)
         await recorder.record_job_offer_check(user_id=user, level="high")
+        await recorder.record_job_ad_check(user_id=user, level="high",
+                                           sign_ids=["tujuan-berisiko"])
         await claim_delivery(session_factory, user_key=keys.key_for(user), round_key="2026-W49",
                              tip_id="cek-izin-agen")
         assert await SafeModeStore(session_factory, keys, delay=timedelta(minutes=15)).switch_on(
@@ -267,6 +275,20 @@ async def test_job_offer_checks_are_counted(
     await recorder.record_job_offer_check(user_id=USER, level="high")
     [row] = (await all_rows(session_factory))["job_offer_checks"]
     assert row["level"] == "high"
+
+
+async def test_job_ad_checks_keep_the_level_and_sign_ids_only(
+    recorder: InteractionRecorder, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await recorder.record_job_ad_check(user_id=USER, level="medium",
+                                       sign_ids=["biaya-di-muka", "terburu-buru"])
+    [row] = (await all_rows(session_factory))["job_ad_checks"]
+    assert (row["level"], row["sign_ids"]) == ("medium", "biaya-di-muka,terburu-buru")
+    assert set(row) == {"id", "user_key", "created_at", "level", "sign_ids"}
+
+
+def test_sign_ids_are_cut_at_whole_ids() -> None:
+    assert fitting_sign_ids(["aaaa", "bbbb", "cccc"], limit=10) == "aaaa,bbbb"
 
 
 class _BrokenSessions:

@@ -39,7 +39,11 @@ async def populate(recorder: InteractionRecorder, clock: FakeClock) -> None:
     clock.advance(days=-60)
     await recorder.record_reply(user_id=99, text="lama sekali", reply=fallback_reply())
     await recorder.record_reply(user_id=99, text="x", reply=faq_reply("modus"))
+    await recorder.record_job_ad_check(user_id=99, level="low", sign_ids=["visa-turis"])
     clock.advance(days=55)
+    for user, level, signs in ((1, "high", ["tujuan-berisiko", "tiket-gratis"]),
+                               (2, "high", ["tujuan-berisiko"]), (3, "medium", ["terburu-buru"])):
+        await recorder.record_job_ad_check(user_id=user, level=level, sign_ids=signs)
     for user in range(1, 5):
         await recorder.record_reply(user_id=user, text="modus tppo", reply=faq_reply("modus"))
         await recorder.record_feedback(user_id=user, faq_id="modus", helpful=user != 4)
@@ -115,7 +119,8 @@ async def test_report_formats(report: UsageReport) -> None:
 
     rows = list(csv.DictReader(io.StringIO(format_csv(report))))
     sections = {row["section"] for row in rows}
-    assert sections == {"summary", "intent", "faq", "feedback", "unanswered"}
+    assert sections == {"summary", "intent", "faq", "feedback", "unanswered", "job_ad_level",
+                        "job_ad_sign"}
     feedback = {
         r["key"]: (r["helpful"], r["not_helpful"]) for r in rows if r["section"] == "feedback"
     }
@@ -124,7 +129,13 @@ async def test_report_formats(report: UsageReport) -> None:
     assert [r["value"] for r in unanswered] == ["3", "2", "1"]
 
     document = json.loads(format_json(report))
-    assert set(document) == {"period", "summary", "intents", "faqs", "feedback", "unanswered"}
+    assert set(document) == {"period", "summary", "intents", "faqs", "feedback", "unanswered",
+                             "job_ads"}
+    assert document["job_ads"] == {
+        "levels": {"high": 2, "medium": 1},
+        "signs": [{"sign_id": "tujuan-berisiko", "count": 2},
+                  {"sign_id": "terburu-buru", "count": 1}, {"sign_id": "tiket-gratis", "count": 1}],
+    }
     assert document["summary"]["emergencies"] == 2
     assert document["intents"]["faq"] == 5
     assert document["unanswered"][0]["count"] == 3

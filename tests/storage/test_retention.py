@@ -21,6 +21,7 @@ async def _one_of_each(recorder: InteractionRecorder, tag: int) -> None:
     await recorder.record_feedback(user_id=USER, faq_id=f"faq-{tag}", helpful=True)
     await recorder.remember_sent_messages(user_id=USER, message_ids=[tag])
     await recorder.record_job_offer_check(user_id=USER, level="low")
+    await recorder.record_job_ad_check(user_id=USER, level="low", sign_ids=[])
 
 
 async def test_purge_follows_the_retention_settings(
@@ -48,6 +49,7 @@ async def test_purge_follows_the_retention_settings(
         feedback=1,
         job_offer_checks=1,
         recent_messages=2,
+        job_ad_checks=1,
     )
     rows = await all_rows(session_factory)
     assert [r["text_scrubbed"] for r in rows["unanswered_questions"]] == ["kafala 3"]
@@ -55,6 +57,7 @@ async def test_purge_follows_the_retention_settings(
     assert sorted(r["faq_id"] for r in rows["feedback"]) == ["faq-2", "faq-3"]
     assert [r["message_id"] for r in rows["recent_messages"]] == [3]
     assert len(rows["job_offer_checks"]) == 2
+    assert len(rows["job_ad_checks"]) == 2
     assert len(rows["subscriptions"]) == 1  # a choice the user made, not an event
 
     assert (await purge_expired(session_factory, settings, clock.now)).total == 0  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ DAYS_BY_TABLE = {
     "message_events": "event_retention_days",
     "feedback": "event_retention_days",
     "job_offer_checks": "event_retention_days",
+    "job_ad_checks": "event_retention_days",
 }
 
 

@@ -64,7 +64,7 @@ async def test_when_retries_run_out_the_user_hears_about_it(bot: RunningBot,
 async def test_a_bug_in_a_handler_is_logged_without_user_data(
         bot: RunningBot, engine: Engine, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    def broken(text: str) -> None:
+    def broken(text: str, **options: object) -> None:
         raise RuntimeError("engine bug")
 
     monkeypatch.setattr(engine, "reply_to", broken)

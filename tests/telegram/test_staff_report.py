@@ -48,3 +48,13 @@ def test_faqs_are_named_by_their_question(knowledge: Knowledge) -> None:
     text = report_html(report, knowledge)
     assert "1. Apa itu TPPO (tindak pidana perdagangan orang)? — <b>5</b>×" in text
     assert "2. <code>entri-yang-dihapus</code> — <b>1</b>×" in text
+
+
+def test_job_ad_signs_are_listed_by_title(knowledge: Knowledge) -> None:
+    report = UsageReport(UNTIL - timedelta(days=7), UNTIL, 7, 3, 2, 0, (), (), (), (),
+                         job_ad_levels=(Count("high", 2), Count("low", 1)),
+                         job_ad_signs=(Count("tujuan-berisiko", 2), Count("tiket-gratis", 1)))
+    text = report_html(report, knowledge)
+    assert html_problems(text) == []
+    assert "<b>Cek lowongan</b>: <b>3</b> iklan (🔴 2 · ⚪ 1)" in text
+    assert "1. Tujuan yang sering dipakai perdagangan orang — <b>2</b>×" in text

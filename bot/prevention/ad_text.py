@@ -1,0 +1,99 @@
+"""Finding content-defined words and patterns in an advertisement, with negation.
+
+Ads are matched as written (lower-cased), not through the FAQ normaliser: amounts, phone numbers,
+emoji bullets and line breaks are the evidence, and stemming would erase them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.content.job_ad_models import Matchers
+
+_WORD = re.compile(r"[a-z0-9]+")
+_CLAUSE_END = re.compile(r"[.!?;,\n]")
+FOLLOWING_CHARS = 40
+"""How far after a sign's words `cancel_after` words are looked for (same clause)."""
+
+
+def ad_text(text: str) -> str:
+    """Lower case, with spaces and tabs collapsed; line breaks stay (ads are lists)."""
+    lines = (" ".join(line.split()) for line in text.casefold().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A phrase as a regex: whole words, any spacing or punctuation between them."""
+    words = phrase.casefold().split()
+    body = r"[\s\-_.,:/]*".join(re.escape(word) for word in words)
+    start = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", words[0]) else ""
+    end = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", words[-1]) else ""
+    return start + body + end
+
+
+def any_of(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for many phrases, longest first so 'biaya proses' wins over 'biaya'."""
+    ordered = sorted({p.casefold() for p in phrases if p.strip()}, key=len, reverse=True)
+    return re.compile("|".join(phrase_pattern(p) for p in ordered)) if ordered else None
+
+
+@dataclass(frozen=True)
+class Negation:
+    words: frozenset[tuple[str, ...]]
+    window: int
+
+    @classmethod
+    def of(cls, phrases: Sequence[str], window: int) -> Negation:
+        return cls(frozenset(tuple(_WORD.findall(p.casefold())) for p in phrases), window)
+
+    def before(self, text: str, start: int) -> bool:
+        """Is one of the negations among the last `window` words before `start`?"""
+        clause = _CLAUSE_END.split(text[max(0, start - 200):start])[-1]
+        preceding = _WORD.findall(clause)[-self.window:]
+        for words in self.words:
+            size = len(words)
+            if any(tuple(preceding[i : i + size]) == words
+                   for i in range(len(preceding) - size + 1)):
+                return True
+        return False
+
+
+class CompiledMatchers:
+    """`Matchers` from content, compiled once per content version."""
+
+    def __init__(self, matchers: Matchers | None) -> None:
+        self._regexes: list[re.Pattern[str]] = []
+        if matchers is not None:
+            phrases = any_of(matchers.phrases)
+            self._regexes = [r for r in (phrases,) if r is not None]
+            self._regexes += [re.compile(p) for p in matchers.patterns]
+
+    def __bool__(self) -> bool:
+        return bool(self._regexes)
+
+    def spans(self, text: str) -> Iterable[re.Match[str]]:
+        for regex in self._regexes:
+            yield from regex.finditer(text)
+
+    def found(self, text: str, negation: Negation | None = None,
+              cancel_after: CompiledMatchers | None = None) -> bool:
+        """A match not cancelled by a negation just before it, nor by `cancel_after` words
+        just after it in the same clause ('biaya medical … dipinjami')."""
+        for match in self.spans(text):
+            if negation is not None and negation.before(text, match.start()):
+                continue
+            if cancel_after and cancel_after.found(_clause_after(text, match.end())):
+                continue
+            return True
+        return False
+
+    def count(self, text: str, *, distinct: bool = True) -> int:
+        """Matches; with `distinct`, each wording once ('syarat' twice counts once)."""
+        matched = [m.group(0).strip() for m in self.spans(text)]
+        return len(set(matched)) if distinct else len(matched)
+
+
+def _clause_after(text: str, end: int) -> str:
+    return _CLAUSE_END.split(text[end : end + FOLLOWING_CHARS])[0]

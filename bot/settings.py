@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     unanswered_retention_days: int = Field(default=90, ge=1)
     event_retention_days: int = Field(default=90, ge=1)
     content_watch_interval: float = Field(default=2.0, gt=0)
+    update_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
     broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
 
     @field_validator("bot_admin_ids", mode="before")

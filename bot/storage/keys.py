@@ -41,6 +41,10 @@ class PseudonymousKeys:
             return cls(settings.pseudonym_secret)
         return cls(read_or_create_secret(settings.data_dir / KEY_FILE_NAME))
 
+    def derived_key(self, context: bytes) -> bytes:
+        """A 32-byte key for one purpose (`context`), derived from the same secret."""
+        return hashlib.sha256(context + b"\x00" + self._secret).digest()
+
     def address_cipher(self) -> ChatAddressCipher:
         """Encrypts subscribers' chat addresses with a key derived from the same secret."""
         return ChatAddressCipher(self._secret.decode())

@@ -16,6 +16,8 @@ INTERACTION_RECORDER_KEY = "interaction_recorder"
 STORAGE_KEY = "storage"
 OPEN_STORAGE_KEY = "open_storage"
 """False in tests that bring their own recorder: post_init then opens no database."""
+LEDGER_KEY = "update_ledger"
+"""The `UpdateLedger`: every update recorded before it is acknowledged (bot/telegram/delivery)."""
 CONTENT_WATCH_KEY = "content_watch"
 """The `ContentWatch` (reloader and watcher task) from post_init; /reload and SIGHUP use it."""
 

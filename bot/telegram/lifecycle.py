@@ -25,6 +25,7 @@ from bot.telegram.botdata import (
 from bot.telegram.broadcast import schedule_weekly_tips, stop_broadcast
 from bot.telegram.commands import bot_commands
 from bot.telegram.content_watch import start_content_watch, stop_content_watch
+from bot.telegram.delivery import start_update_ledger, stop_update_ledger
 from bot.telegram.staff import publish_staff_commands
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ async def _open_storage(application: Application, settings: Settings) -> None:
         return
     application.bot_data[STORAGE_KEY] = storage
     application.bot_data[INTERACTION_RECORDER_KEY] = storage.recorder
+    start_update_ledger(application, settings)
     schedule_weekly_tips(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
@@ -81,6 +83,7 @@ async def purge_expired_data(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def post_shutdown(application: Application) -> None:
     await stop_content_watch(application)
+    await stop_update_ledger(application)
     await stop_broadcast(application)
     storage = application.bot_data.pop(STORAGE_KEY, None)
     application.bot_data.pop(INTERACTION_RECORDER_KEY, None)

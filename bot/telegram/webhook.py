@@ -21,6 +21,11 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from bot.storage.update_ledger import Incoming
+from bot.telegram.botdata import LEDGER_KEY
+from bot.telegram.delivery import Admission, UpdateLedger
+from bot.telegram.fetching import DeliveryBot
+
 logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
@@ -30,7 +35,8 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class TelegramUpdateHandler(tornado.web.RequestHandler):
-    """POST from Telegram: check the secret in constant time, then queue the update."""
+    """POST from Telegram: check the secret in constant time, record the update in the ledger,
+    queue it, and only then answer 200."""
 
     def initialize(self, bot_application: Application, secret: str) -> None:
         self._application = bot_application
@@ -42,13 +48,21 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
             data = json.loads(self.request.body)
-            update = Update.de_json(data, self._application.bot) if isinstance(data, dict) else None
-        except Exception as error:
-            logger.warning("Webhook body was not a Telegram update (%s)", type(error).__name__)
+        except ValueError:
+            logger.warning("Webhook body was not JSON")
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
-        if update is None:
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST)
-        await self._application.update_queue.put(update)
+        bot = self._application.bot
+        update = bot.parse(data) if isinstance(bot, DeliveryBot) else Update.de_json(data, bot)
+        if update is None:  # from Telegram, but unreadable: skipped (logged), never retried
+            self.set_status(HTTPStatus.OK)
+            return
+        ledger: UpdateLedger = self._application.bot_data[LEDGER_KEY]
+        admission = await ledger.admit([Incoming(update.update_id, self.request.body.decode())])
+        if admission[update.update_id] is not Admission.DUPLICATE:
+            await self._application.update_queue.put(update)
+        # Only now, recorded (or given up waiting for storage), Telegram hears it arrived.
         self.set_status(HTTPStatus.OK)
 
     def log_exception(self, *args: object) -> None:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.engine.reply import Reply
+from bot.telegram.delivery import replied
 from bot.telegram.groups import is_private
 from bot.telegram.hooks import record_reply
 from bot.telegram.sending import edit_reply, send_reply
@@ -25,7 +26,9 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Rep
     if replace is None or not await edit_reply(context.bot, chat.id, replace, reply):
         message = update.effective_message if update.callback_query is None else None
         quote = message.message_id if message is not None and not is_private(message) else None
-        await remember(context, await send_reply(context.bot, chat.id, reply, quote=quote))
+        sent = await send_reply(context.bot, chat.id, reply, quote=quote)
+        replied(context, update)
+        await remember(context, sent)
     user = update.effective_user
     if record and user is not None:
         await record_reply(context, user_id=user.id, text=text, reply=reply)

@@ -30,7 +30,7 @@ from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
 from bot.storage import update_ledger
@@ -310,6 +310,14 @@ class DeliveryApplication(Application):  # type: ignore[type-arg]
             ledger = getattr(self.bot, "ledger", None)
             if isinstance(update, Update) and isinstance(ledger, UpdateLedger):
                 ledger.handled(update.update_id)
+
+
+def replied(context: CallbackContext, update: Update) -> None:  # type: ignore[type-arg]
+    """The answer is out: mark the update handled now, not after the recording that follows,
+    so a crash while storage is slow does not answer it again."""
+    ledger = context.bot_data.get(LEDGER_KEY)
+    if isinstance(ledger, UpdateLedger):
+        ledger.handled(update.update_id)
 
 
 LEDGER_POOL = {"pool_size": 2, "max_overflow": 2}

@@ -31,10 +31,14 @@ def run_bot() -> int:
     from bot.telegram.logging_setup import configure_logging
 
     configure_logging(settings.log_level, settings.telegram_bot_token)
+    from bot.telegram.runner import ReceiverFailed
+
     try:
         asyncio.run(serve(settings))
     except InvalidToken:
         sys.exit("Telegram menolak TELEGRAM_BOT_TOKEN; periksa token dari @BotFather.")
+    except ReceiverFailed as failure:
+        sys.exit(str(failure))
     return 0
 
 

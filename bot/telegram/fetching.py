@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dtm
 import json
 import logging
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,16 +32,17 @@ from bot.telegram.delivery import Admission, ThrottledLog, UpdateLedger
 
 logger = logging.getLogger(__name__)
 
-MAX_CONFLICTS = 5
-"""getUpdates answered 409 this many times in a row: another poller, or a webhook is set."""
+MAX_CONFLICTS = 3
+CONFLICT_WINDOW_SECONDS = 120.0
+"""getUpdates answered 409 MAX_CONFLICTS times within this window: another process polls with
+the token, or a webhook is set. Two pollers take turns, so the conflicts need not be
+consecutive."""
 
 
 @dataclass
 class FetchCounts:
     unparseable: int = 0
     """Updates skipped because they could not be read."""
-    conflicts: int = 0
-    """getUpdates refused with 409 since the last successful call."""
 
 
 class DeliveryBot(ExtBot[None]):
@@ -95,7 +98,6 @@ class DeliveryBot(ExtBot[None]):
             "getUpdates", data, read_timeout=_long_poll_read_timeout(self, read_timeout, timeout),
             write_timeout=write_timeout, connect_timeout=connect_timeout,
             pool_timeout=pool_timeout, api_kwargs=api_kwargs)
-        self._counts.conflicts = 0
         items = [(item["update_id"], item) for item in result
                  if isinstance(item, dict) and isinstance(item.get("update_id"), int)]
         parsed = {update_id: self.parse(item) for update_id, item in items}
@@ -125,20 +127,23 @@ def _long_poll_read_timeout(bot: ExtBot[None], read_timeout: ODVInput[float],
     return base + timeout if timeout else base
 
 
-def polling_error_callback(bot: DeliveryBot,
-                           give_up: Callable[[str], None]) -> Callable[[TelegramError], None]:
+def polling_error_callback(give_up: Callable[[str], None], *,
+                           clock: Callable[[], float] = time.monotonic
+                           ) -> Callable[[TelegramError], None]:
     """For PTB's Updater: one line per error, no traceback; `give_up` after MAX_CONFLICTS."""
     throttled = ThrottledLog(logger, interval=30.0)
+    conflicts: deque[float] = deque(maxlen=MAX_CONFLICTS)
 
     def on_error(error: TelegramError) -> None:
         if isinstance(error, Conflict):
-            bot.counts.conflicts += 1
+            conflicts.append(clock())
+            recent = sum(clock() - at <= CONFLICT_WINDOW_SECONDS for at in conflicts)
             logger.error("Telegram refused getUpdates (409 Conflict, %d of %d): another "
                          "process is polling with this token, or a webhook is set",
-                         bot.counts.conflicts, MAX_CONFLICTS)
-            if bot.counts.conflicts >= MAX_CONFLICTS:
-                give_up("getUpdates was refused with 409 Conflict "
-                        f"{MAX_CONFLICTS} times in a row; stopping")
+                         recent, MAX_CONFLICTS)
+            if recent >= MAX_CONFLICTS:
+                give_up(f"getUpdates was refused with 409 Conflict {MAX_CONFLICTS} times; "
+                        "stopping. Run one poller per token, or use webhooks.")
         elif isinstance(error, NetworkError):
             throttled.warning("Cannot reach Telegram for updates (%s); retrying",
                               type(error).__name__)

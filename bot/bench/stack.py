@@ -130,14 +130,14 @@ async def _in_process_round(variant: str, settings: Settings, engine: Engine,
     await api.start()
     counter = SendCounter(api)
     try:
-        with tempfile.TemporaryDirectory(prefix="tppo-bench-") as data_dir, \
-                _variant_application(variant, benchmark_settings(settings, api, Path(data_dir)),
-                                     engine, cache) as application:
-            async with serving(application, PollingReceiver(application)):
-                await _answer(api, counter, warm_up, variant)
-                cpu = time.process_time()
-                seconds = await _answer(api, counter, timed, variant)
-                cpu = time.process_time() - cpu
+        with tempfile.TemporaryDirectory(prefix="tppo-bench-") as data_dir:
+            bot_settings = benchmark_settings(settings, api, Path(data_dir))
+            with _variant_application(variant, bot_settings, engine, cache) as application:
+                async with serving(application, PollingReceiver(application, bot_settings)):
+                    await _answer(api, counter, warm_up, variant)
+                    cpu = time.process_time()
+                    seconds = await _answer(api, counter, timed, variant)
+                    cpu = time.process_time() - cpu
     finally:
         await api.stop()
     count = len(timed.questions)
@@ -280,7 +280,7 @@ async def _serve_echo(settings: Settings) -> None:
     stopping = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     application = echo_application(settings)
-    await run_application(application, PollingReceiver(application), stopping)
+    await run_application(application, PollingReceiver(application, settings), stopping)
 
 
 # -- report -----------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def benchmark_settings(settings: Settings, api: FakeBotApi, data_dir: Path, **ov
     """`settings` (content and the rest) aimed at the stand-in, with its own SQLite file."""
     values: dict[str, Any] = {
         "telegram_bot_token": api.token, "telegram_api_base_url": api.base_url,
-        "webhook_url": None, "webhook_secret": None, "listen_host": "127.0.0.1",
+        "webhook_url": None, "webhook_secret": None, "listen_host": "127.0.0.1", "listen_port": 0,
         "data_dir": data_dir, "database_url": f"sqlite+aiosqlite:///{data_dir}/bot.sqlite3",
         "pseudonym_secret": PSEUDONYM_SECRET, "log_level": "WARNING", **overrides,
     }

@@ -20,6 +20,7 @@ from telegram.ext import Application
 
 from bot.settings import Settings
 from bot.telegram.fetching import polling_error_callback
+from bot.telegram.health import HealthServer
 from bot.telegram.webhook import WebhookServer, webhook_path
 
 logger = logging.getLogger(__name__)
@@ -49,19 +50,23 @@ class UpdateReceiver(Protocol):
 
 
 class PollingReceiver:
-    """getUpdates in a loop (PTB's Updater; it deletes any webhook first)."""
+    """getUpdates in a loop (PTB's Updater; it deletes any webhook first), and /healthz on
+    LISTEN_PORT."""
 
-    def __init__(self, application: Application) -> None:
+    def __init__(self, application: Application, settings: Settings) -> None:
         if application.updater is None:
             raise ValueError("polling needs an Application built with an Updater")
         self._updater = application.updater
         self.failed, self.failure = asyncio.Event(), ""
+        self.health = HealthServer(application, host=settings.listen_host,
+                                   port=settings.listen_port)
 
     def _give_up(self, reason: str) -> None:
         self.failure = reason
         self.failed.set()
 
     async def start(self) -> None:
+        self.health.start()
         await self._updater.start_polling(timeout=POLL_TIMEOUT_SECONDS,
                                           allowed_updates=ALLOWED_UPDATES,
                                           error_callback=polling_error_callback(self._give_up))
@@ -70,6 +75,7 @@ class PollingReceiver:
     async def stop(self) -> None:
         if self._updater.running:
             await self._updater.stop()
+        await self.health.stop()
 
 
 class WebhookReceiver:
@@ -127,7 +133,7 @@ class WebhookReceiver:
 def receiver_for(application: Application, settings: Settings) -> UpdateReceiver:
     if settings.webhook_url:
         return WebhookReceiver(application, settings)
-    return PollingReceiver(application)
+    return PollingReceiver(application, settings)
 
 
 async def run_application(application: Application, receiver: UpdateReceiver,

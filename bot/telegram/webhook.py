@@ -18,20 +18,17 @@ from urllib.parse import urlsplit
 import tornado.web
 from telegram import Update
 from telegram.ext import Application
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
 
 from bot.storage.update_ledger import Incoming
 from bot.telegram.botdata import LEDGER_KEY
 from bot.telegram.delivery import Admission, UpdateLedger
 from bot.telegram.fetching import DeliveryBot
+from bot.telegram.health import health_route
+from bot.telegram.http_server import BoundedHTTPServer
 
 logger = logging.getLogger(__name__)
 
-HEALTH_PATH = "/healthz"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY_BYTES = 1024 * 1024
-"""Updates are a few kilobytes; anything near this size is not from Telegram."""
 
 
 class TelegramUpdateHandler(tornado.web.RequestHandler):
@@ -69,21 +66,6 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
         """Our HTTPErrors are expected (forged requests); the status line is logged anyway."""
 
 
-class HealthHandler(tornado.web.RequestHandler):
-    """GET /healthz for load balancers: 200 "ok" while the application is running."""
-
-    def initialize(self, bot_application: Application) -> None:
-        self._application = bot_application
-
-    def get(self) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        if self._application.running:
-            self.write("ok")
-        else:
-            self.set_status(HTTPStatus.SERVICE_UNAVAILABLE)
-            self.write("stopping")
-
-
 def webhook_path(webhook_url: str) -> str:
     """The local path Telegram posts to: the path part of WEBHOOK_URL."""
     return urlsplit(webhook_url).path.rstrip("/") or "/"
@@ -91,32 +73,28 @@ def webhook_path(webhook_url: str) -> str:
 
 def web_app(application: Application, *, path: str, secret: str) -> tornado.web.Application:
     return tornado.web.Application([
-        (HEALTH_PATH, HealthHandler, {"bot_application": application}),
+        health_route(application),
         (re.escape(path.rstrip("/")) + "/?", TelegramUpdateHandler,
          {"bot_application": application, "secret": secret}),
     ])
 
 
 class WebhookServer:
-    """The HTTP server around `web_app`, started and stopped with the application."""
+    """The bounded HTTP server around `web_app`, started and stopped with the application."""
 
     def __init__(self, application: Application, *, host: str, port: int, path: str,
                  secret: str) -> None:
-        self._server = HTTPServer(web_app(application, path=path, secret=secret),
-                                  max_body_size=MAX_BODY_BYTES)
-        self._host, self._port = host, port
-        self.port: int | None = None
+        self._server = BoundedHTTPServer(web_app(application, path=path, secret=secret),
+                                         host=host, port=port)
+
+    @property
+    def port(self) -> int | None:
         """The bound port (differs from the requested one when that was 0)."""
+        return self._server.port
 
     def start(self) -> None:
-        sockets = bind_sockets(self._port, address=self._host)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-        logger.info("Webhook server listening on %s:%d", self._host, self.port)
+        self._server.start()
+        logger.info("Webhook server listening on %s:%d", self._server.host, self._server.port)
 
     async def stop(self) -> None:
-        if self.port is None:
-            return
-        self._server.stop()
-        await self._server.close_all_connections()
-        self.port = None
+        await self._server.stop()

@@ -57,12 +57,12 @@ def _assert_each_answered_once(api: FakeBotApi, per_reply: int, answered_at_kill
 async def test_a_worker_killed_mid_burst_loses_and_repeats_nothing(
         api: FakeBotApi, engine: Engine, tmp_path: Path, mode: str) -> None:
     per_reply = len(split_message(engine.reply_to(QUESTION).html))
-    settings = {"DATA_DIR": str(tmp_path), "DATABASE_URL": isolated_database_url(tmp_path),
-                "UPDATE_LEASE_SECONDS": LEASE_SECONDS}
     port = free_port()
+    settings = {"DATA_DIR": str(tmp_path), "DATABASE_URL": isolated_database_url(tmp_path),
+                "UPDATE_LEASE_SECONDS": LEASE_SECONDS, "LISTEN_HOST": "127.0.0.1",
+                "LISTEN_PORT": str(port)}
     if mode == "webhook":
-        settings.update(WEBHOOK_URL=WEBHOOK_URL, WEBHOOK_SECRET=SECRET,
-                        LISTEN_HOST="127.0.0.1", LISTEN_PORT=str(port))
+        settings.update(WEBHOOK_URL=WEBHOOK_URL, WEBHOOK_SECRET=SECRET)
     updates = [api.updates.text(QUESTION, chat_id=FIRST_CHAT + n) for n in range(BURST)]
 
     first = await start_worker(api, tmp_path, "first", **settings)

@@ -97,9 +97,10 @@ async def test_a_body_that_is_not_an_update_is_rejected(webhook_bot: WebhookBot)
     assert webhook_bot.api.calls_to("sendMessage") == []
 
 
-async def test_health_endpoint(webhook_bot: WebhookBot) -> None:
+async def test_health_endpoint(webhook_bot: WebhookBot, engine: Engine) -> None:
     response = await webhook_bot.client.get("/healthz")
-    assert (response.status_code, response.text) == (200, "ok")
+    assert response.status_code == 200
+    assert response.text == f"ok\ncontent {engine.knowledge.content.version}\n"
     assert (await webhook_bot.client.post("/healthz")).status_code == 405
     assert (await webhook_bot.client.get("/telegram/webhook")).status_code == 405
     assert (await webhook_bot.client.get("/lain")).status_code == 404

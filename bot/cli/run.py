@@ -28,9 +28,11 @@ def run_bot() -> int:
         from bot.cli.console import run_console
 
         return run_console()
+    from bot.telegram.http_server import raise_open_file_limit
     from bot.telegram.logging_setup import configure_logging
 
     configure_logging(settings.log_level, settings.telegram_bot_token)
+    raise_open_file_limit()
     from bot.telegram.runner import ReceiverFailed
 
     try:

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -44,8 +44,10 @@ class Worker:
         return int(self.process.returncode or 0)
 
 
-async def start_worker(api: FakeBotApi, folder: Path, name: str, **settings: str) -> Worker:
-    """A worker process aimed at the stand-in; its log goes to `<folder>/<name>.log`."""
+async def start_worker(api: FakeBotApi, folder: Path, name: str, *,
+                       preexec: Callable[[], None] | None = None, **settings: str) -> Worker:
+    """A worker process aimed at the stand-in; its log goes to `<folder>/<name>.log`;
+    `preexec` runs in the child before the bot (e.g. to lower its open-file limit)."""
     log = folder / f"{name}.log"
     env = bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
                   LOG_LEVEL="WARNING", PSEUDONYM_SECRET="crash-test-secret-long-enough",
@@ -53,7 +55,7 @@ async def start_worker(api: FakeBotApi, folder: Path, name: str, **settings: str
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=folder, env=env,
-            stdout=output, stderr=output)
+            stdout=output, stderr=output, preexec_fn=preexec)
     return Worker(process, log)
 
 

@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     chart.add_argument("--out", required=True)
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
-    bench.add_argument("part", nargs="?", choices=("matcher", "stack", "load", "all"),
+    bench.add_argument("part", nargs="?", choices=("matcher", "stack", "load", "burst", "all"),
                        default="matcher", help="all = matcher dan stack")
     bench.add_argument("--questions", type=int, default=5000, help="matcher")
     bench.add_argument("--messages", type=int, default=2000, help="stack: pesan per putaran")
@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--per-user", type=int, default=10, help="load: pesan per pengguna")
     bench.add_argument("--mode", choices=("polling", "webhook", "both"), default="both",
                        help="load")
+    bench.add_argument("--burst-size", type=int, default=500,
+                       help="burst: pesan sekaligus dari pengguna berbeda")
     return parser
 
 
@@ -81,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.bench import run_bench
 
         return run_bench(args.part, questions=args.questions, messages=args.messages,
-                         users=args.users, per_user=args.per_user, mode=args.mode)
+                         users=args.users, per_user=args.per_user, mode=args.mode,
+                         burst_size=args.burst_size)
     return 2
 
 

@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 ADMIT_WAIT_SECONDS = 0.3
 """How long an update may wait for its record before it is handled anyway."""
+ACK_WAIT_SECONDS = 5.0
+"""How long the webhook may hold its 200 for a record that was late (the update is handled
+meanwhile; a later 200 only keeps one of Telegram's connections a little longer). Polling does
+not wait: the next getUpdates would hold up new updates, emergencies included."""
 DEFAULT_LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 """An update whose workers died this often is given up (it may be what kills them)."""
@@ -87,6 +91,13 @@ class ThrottledLog:
         self._log.warning(message + suffix, *args)
 
 
+def _error_name(error: BaseException) -> str:
+    """The error's class, and the driver's beneath SQLAlchemy's wrapper (never its text, which
+    may quote statement parameters)."""
+    cause = getattr(error, "orig", None)
+    return f"{type(error).__name__}/{type(cause).__name__}" if cause else type(error).__name__
+
+
 Deliver = Callable[[int, str | None], Awaitable[bool]]
 """Hands a taken-over update (id, JSON) to the application; False when it cannot be parsed."""
 
@@ -102,11 +113,17 @@ class UpdateLedger:
         self.lease_length, self.admit_wait, self._clock = lease, admit_wait, clock
         self.engine: AsyncEngine | None = None
         self.unrecorded = 0
-        """Updates handled without a record because storage did not answer in time."""
+        """Updates handled without a record because storage failed or did not answer in time."""
+        self.late = 0
+        """Updates handled before their record was written (storage slower than admit_wait)."""
+        self._late: dict[asyncio.Future[set[int] | None], int] = {}
+        """Records still being written after `admit_wait` (their updates are being handled)."""
         self.duplicates = 0
         self.taken_over = 0
         self._handling: set[int] = set()
         """Ids this worker handles and has not marked handled yet."""
+        self._marking: set[int] = set()
+        """Ids handled here whose mark is not committed yet: never taken over meanwhile."""
         self._queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
         self._unflushed: list[int] = []
         self._writing = False
@@ -142,10 +159,12 @@ class UpdateLedger:
             claimed = await asyncio.wait_for(asyncio.shield(decided), self.admit_wait)
         except TimeoutError:
             claimed = None
+            self.late += len(incoming)
+            self._late[decided] = len(incoming)
+            decided.add_done_callback(self._settle)
         if claimed is None:
-            self.unrecorded += len(incoming)
-            self._throttled.warning("Update ledger did not answer in time: %d updates handled "
-                                    "without a record so far", self.unrecorded)
+            if decided.done():  # the write failed outright
+                self._count_unrecorded(len(incoming))
             outcome = dict.fromkeys((item.update_id for item in incoming), Admission.UNRECORDED)
         else:
             outcome = {item.update_id: Admission.HANDLE if item.update_id in claimed
@@ -154,9 +173,25 @@ class UpdateLedger:
         self._handling.update(i for i, a in outcome.items() if a is not Admission.DUPLICATE)
         return outcome
 
+    async def wait_recorded(self, timeout: float) -> None:
+        """Wait (at most `timeout`) for the records that were late: the webhook holds its 200
+        until then, as the update is being handled meanwhile."""
+        if self._late:
+            await asyncio.wait(set(self._late), timeout=timeout)
+
+    def _settle(self, decided: asyncio.Future[set[int] | None]) -> None:
+        count = self._late.pop(decided, 0)
+        if decided.result() is None:
+            self._count_unrecorded(count)
+
+    def _count_unrecorded(self, count: int) -> None:
+        self.unrecorded += count
+        self._throttled.warning("Update ledger could not record in time: %d updates handled "
+                                "without a record so far", self.unrecorded)
+
     def take_over(self, update_id: int) -> bool:
-        """Note a taken-over update as handled by this worker; False if it already is."""
-        if update_id in self._handling:
+        """Note a taken-over update as handled by this worker; False if it is or was here."""
+        if update_id in self._handling or update_id in self._marking:
             return False
         self._handling.add(update_id)
         self.taken_over += 1
@@ -167,6 +202,7 @@ class UpdateLedger:
         if update_id in self._handling:
             self._handling.discard(update_id)
             if self.engine is not None:
+                self._marking.add(update_id)
                 self._queue.put_nowait(("handled", update_id))
 
     # -- the writer ------------------------------------------------------------------------
@@ -199,11 +235,13 @@ class UpdateLedger:
             marks, self._unflushed = self._unflushed, []
             try:
                 async with self.engine.begin() as connection:
-                    await update_ledger.mark_handled(connection, marks)
+                    await update_ledger.mark_handled(connection, sorted(marks))
             except Exception as error:
                 self._unflushed = (marks + self._unflushed)[-MAX_UNFLUSHED:]
                 self._throttled.warning("Could not mark %d updates handled (%s); retrying",
-                                        len(self._unflushed), type(error).__name__)
+                                        len(self._unflushed), _error_name(error))
+            else:
+                self._marking.difference_update(marks)
 
     async def _write_admissions(
             self, admissions: list[tuple[Sequence[Incoming], asyncio.Future[set[int] | None]]]
@@ -220,7 +258,7 @@ class UpdateLedger:
             async with self.engine.begin() as connection:
                 claimed = await update_ledger.admit(connection, unique, self._lease())
         except Exception as error:
-            self._throttled.warning("Could not record updates (%s)", type(error).__name__)
+            self._throttled.warning("Could not record updates (%s)", _error_name(error))
             for _, decided in admissions:
                 if not decided.done():
                     decided.set_result(None)
@@ -244,8 +282,7 @@ class UpdateLedger:
                     await self.purge()
                     last_purge = time.monotonic()
             except Exception as error:
-                self._throttled.warning("Update ledger upkeep failed (%s)",
-                                        type(error).__name__)
+                self._throttled.warning("Update ledger upkeep failed (%s)", _error_name(error))
 
     async def maintain(self, deliver: Deliver) -> int:
         """Renew this worker's leases, then take over updates whose worker stopped; returns
@@ -254,7 +291,7 @@ class UpdateLedger:
             return 0
         lease = self._lease()
         async with self.engine.begin() as connection:
-            await update_ledger.renew(connection, sorted(self._handling), lease)
+            await update_ledger.renew(connection, sorted(self._handling | self._marking), lease)
             stale = await update_ledger.abandoned(connection, lease.now, SWEEP_BATCH)
             claims = await update_ledger.claim_expired(connection, stale, lease)
         count = 0

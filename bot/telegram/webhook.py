@@ -21,7 +21,7 @@ from telegram.ext import Application
 
 from bot.storage.update_ledger import Incoming
 from bot.telegram.botdata import LEDGER_KEY
-from bot.telegram.delivery import Admission, UpdateLedger
+from bot.telegram.delivery import ACK_WAIT_SECONDS, Admission, UpdateLedger
 from bot.telegram.fetching import DeliveryBot
 from bot.telegram.health import health_route
 from bot.telegram.http_server import BoundedHTTPServer
@@ -59,6 +59,8 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
         admission = await ledger.admit([Incoming(update.update_id, self.request.body.decode())])
         if admission[update.update_id] is not Admission.DUPLICATE:
             await self._application.update_queue.put(update)
+        if admission[update.update_id] is Admission.UNRECORDED:
+            await ledger.wait_recorded(ACK_WAIT_SECONDS)
         # Only now, recorded (or given up waiting for storage), Telegram hears it arrived.
         self.set_status(HTTPStatus.OK)
 

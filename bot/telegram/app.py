@@ -48,6 +48,11 @@ RATE_LIMIT_RETRIES = 8
 attempt can be refused again: with 3, about one reply in 10,000 was lost (the user got the
 apology instead) while 10% of sends were refused (`python -m bot bench load`)."""
 CONNECTION_POOL_SIZE = 64
+POOL_TIMEOUT_SECONDS = 10.0
+"""How long a request may wait for a free connection (PTB's default is 1 s). Waiting is safe
+(nothing was sent) and is the back-pressure when replies are not paced: with per-chat 429
+pauses instead of a process-wide halt, a slow Bot API left 1 s too short (replies lost to
+TimedOut in the PostgreSQL load test on a loaded machine)."""
 GET_UPDATES_READ_TIMEOUT = 10.0
 """Added to the long-poll timeout by PTB; getUpdates has its own connection (PTB's design)."""
 
@@ -72,7 +77,8 @@ def build_application(settings: Settings, *, engine: Engine | None = None,
         token=settings.telegram_bot_token,
         base_url=settings.telegram_api_base_url,
         base_file_url=file_base_url(settings.telegram_api_base_url),
-        request=RetryingRequest(retry=retry, connection_pool_size=CONNECTION_POOL_SIZE),
+        request=RetryingRequest(retry=retry, connection_pool_size=CONNECTION_POOL_SIZE,
+                                pool_timeout=POOL_TIMEOUT_SECONDS),
         get_updates_request=HTTPXRequest(connection_pool_size=1,
                                          read_timeout=GET_UPDATES_READ_TIMEOUT),
         rate_limiter=ReplyRateLimiter(max_retries=RATE_LIMIT_RETRIES),

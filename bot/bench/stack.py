@@ -4,8 +4,8 @@ of `python -m bot run`.
 
 Throughput is timed from queueing a batch of text updates in the stand-in until it has accepted
 every reply. Our bot records each answer in SQLite (a temporary file) as in production.
-Telegram's pace of 30 messages/s is lifted for every bot (see `telegram_pacing_lifted`); the
-request settings are otherwise the production ones for all of them.
+Replies are not held to Telegram's bulk pace of 30 messages/s (bot/telegram/rate_limit.py); the
+request settings are the production ones for all of them.
 
 Two harnesses, same stand-in and questions:
 - one process: bot and stand-in share an event loop (and a core). Besides the echo bot and our
@@ -45,7 +45,6 @@ from bot.bench.standin import (
     reply_messages,
     serving,
     standin_class,
-    telegram_pacing_lifted,
 )
 from bot.cli.common import load_engine
 from bot.engine.engine import Engine
@@ -78,7 +77,7 @@ TARGET_RATIO = 0.7
 TARGET_START_SECONDS = 3.0
 TARGET_RSS_MB = 200.0
 CHILD_PROGRAM = "import sys; from bot.bench.stack import serve_child; sys.exit(serve_child())"
-"""The separate-process bots: `python -m bot run` (or the echo bot) with the pacing lifted."""
+"""The separate-process bots: `python -m bot run` (or the echo bot)."""
 
 
 @dataclass(frozen=True)
@@ -116,14 +115,13 @@ async def _answer(api: FakeBotApi, counter: SendCounter, batch: Batch, variant: 
 @contextlib.contextmanager
 def _variant_application(variant: str, settings: Settings, engine: Engine,
                          cache: dict[str, object]) -> Iterator[Application]:
-    with telegram_pacing_lifted():
-        if variant == ECHO:
-            yield echo_application(settings)
-        elif variant == CACHED:
-            with mock.patch.object(engine, "reply_to", cache.__getitem__):
-                yield build_application(settings, engine=engine, open_storage=False)
-        else:
-            yield build_application(settings, engine=engine, open_storage=variant == BOT)
+    if variant == ECHO:
+        yield echo_application(settings)
+    elif variant == CACHED:
+        with mock.patch.object(engine, "reply_to", cache.__getitem__):
+            yield build_application(settings, engine=engine, open_storage=False)
+    else:
+        yield build_application(settings, engine=engine, open_storage=variant == BOT)
 
 
 async def _in_process_round(variant: str, settings: Settings, engine: Engine,
@@ -132,14 +130,14 @@ async def _in_process_round(variant: str, settings: Settings, engine: Engine,
     await api.start()
     counter = SendCounter(api)
     try:
-        with tempfile.TemporaryDirectory(prefix="tppo-bench-") as data_dir, \
-                _variant_application(variant, benchmark_settings(settings, api, Path(data_dir)),
-                                     engine, cache) as application:
-            async with serving(application, PollingReceiver(application)):
-                await _answer(api, counter, warm_up, variant)
-                cpu = time.process_time()
-                seconds = await _answer(api, counter, timed, variant)
-                cpu = time.process_time() - cpu
+        with tempfile.TemporaryDirectory(prefix="tppo-bench-") as data_dir:
+            bot_settings = benchmark_settings(settings, api, Path(data_dir))
+            with _variant_application(variant, bot_settings, engine, cache) as application:
+                async with serving(application, PollingReceiver(application, bot_settings)):
+                    await _answer(api, counter, warm_up, variant)
+                    cpu = time.process_time()
+                    seconds = await _answer(api, counter, timed, variant)
+                    cpu = time.process_time() - cpu
     finally:
         await api.stop()
     count = len(timed.questions)
@@ -265,15 +263,14 @@ async def _separate_process(variant: str, settings: Settings, warm_up: Batch, ti
 
 def serve_child() -> int:
     """`python -c CHILD_PROGRAM bot|echo`: our bot exactly as `python -m bot run` serves it
-    (or the echo bot), with Telegram's pacing lifted; SIGTERM stops it cleanly."""
+    (or the echo bot); SIGTERM stops it cleanly."""
     from bot.cli.common import load_settings
     from bot.cli.run import serve
     from bot.telegram.logging_setup import configure_logging
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.telegram_bot_token)
-    with telegram_pacing_lifted():
-        asyncio.run(serve(settings) if sys.argv[1] == BOT else _serve_echo(settings))
+    asyncio.run(serve(settings) if sys.argv[1] == BOT else _serve_echo(settings))
     return 0
 
 
@@ -283,7 +280,7 @@ async def _serve_echo(settings: Settings) -> None:
     stopping = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     application = echo_application(settings)
-    await run_application(application, PollingReceiver(application), stopping)
+    await run_application(application, PollingReceiver(application, settings), stopping)
 
 
 # -- report -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """What the full-stack benchmarks share: the test suite's Bot API stand-in and question sets,
-Telegram's pacing lifted, and a bare echo bot to compare with.
+and a bare echo bot to compare with.
 
 The stand-in (`tests/fake_bot_api`) and the labelled questions (`tests/data`) are test code
 and data, not installed, so these benchmarks run from a checkout of the project.
@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import random
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from unittest import mock
 
 from ruamel.yaml import YAML
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.content.telegram_html import split_message
 from bot.engine.engine import Engine
 from bot.settings import Settings
-from bot.telegram import app as telegram_app
 from bot.telegram.app import build_application
 from bot.telegram.logging_setup import configure_logging
 from bot.telegram.runner import UpdateReceiver, run_application
@@ -96,25 +93,12 @@ def standin_token() -> str:
     return TOKEN
 
 
-@contextlib.contextmanager
-def telegram_pacing_lifted() -> Iterator[None]:
-    """Build applications without AIORateLimiter's overall pace of 30 requests/s.
-
-    That pace is Telegram's limit, not the bot's speed: with it every run would measure 30/s.
-    Everything else stays as in production: the 429 retries, the halt of all requests for a
-    `retry_after`, the per-group limit.
-    """
-    lifted = functools.partial(AIORateLimiter, overall_max_rate=0)
-    with mock.patch.object(telegram_app, "AIORateLimiter", lifted):
-        yield
-
-
 def benchmark_settings(settings: Settings, api: FakeBotApi, data_dir: Path, **overrides: Any
                        ) -> Settings:
     """`settings` (content and the rest) aimed at the stand-in, with its own SQLite file."""
     values: dict[str, Any] = {
         "telegram_bot_token": api.token, "telegram_api_base_url": api.base_url,
-        "webhook_url": None, "webhook_secret": None, "listen_host": "127.0.0.1",
+        "webhook_url": None, "webhook_secret": None, "listen_host": "127.0.0.1", "listen_port": 0,
         "data_dir": data_dir, "database_url": f"sqlite+aiosqlite:///{data_dir}/bot.sqlite3",
         "pseudonym_secret": PSEUDONYM_SECRET, "log_level": "WARNING", **overrides,
     }

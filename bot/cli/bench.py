@@ -14,7 +14,8 @@ DATA_DIR = Path("tests/data")
 
 def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
               per_user: int = 10, mode: str = "both", encoder: str | None = None,
-              baselines: bool = True, ads: str = "tests/data/dev_job_ads.yaml") -> int:
+              baselines: bool = True, ads: str = "tests/data/dev_job_ads.yaml",
+              burst_size: int = 500) -> int:
     settings = load_settings()
     if part == "jobads":
         return _job_ads(settings.content_dir, Path(ads))
@@ -56,6 +57,13 @@ def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
             modes = MODES if mode == "both" else (mode,)
             for line in run_load_benchmark(settings, load_engine(settings), users=users,
                                            per_user=per_user, modes=modes):
+                print(line, flush=True)
+        if part == "burst":
+            from bot.bench.burst import run_burst_benchmark
+
+            print("== burst (one worker, production defaults, stand-in Bot API)", flush=True)
+            for line in run_burst_benchmark(settings, load_engine(settings),
+                                            messages=burst_size):
                 print(line, flush=True)
     except StandinUnavailable as error:
         sys.exit(str(error))

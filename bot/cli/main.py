@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
     bench.add_argument("part", nargs="?",
-                       choices=("understanding", "latency", "stack", "load", "all", "jobads"),
+                       choices=("understanding", "latency", "stack", "load", "all", "jobads", "burst"),
                        default="latency",
                        help="all = understanding, latency dan stack; jobads = cek lowongan")
     bench.add_argument("--questions", type=int, default=10000, help="latency: jumlah pesan")
@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="load")
     bench.add_argument("--ads", default="tests/data/dev_job_ads.yaml",
                        help="jobads: berkas lowongan berlabel")
+    bench.add_argument("--burst-size", type=int, default=500,
+                       help="burst: pesan sekaligus dari pengguna berbeda")
     return parser
 
 
@@ -91,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_bench(args.part, questions=args.questions, messages=args.messages,
                          users=args.users, per_user=args.per_user, mode=args.mode,
                          encoder=args.encoder, baselines=not args.no_baselines,
-                         ads=args.ads)
+                         ads=args.ads, burst_size=args.burst_size)
     return 2
 
 

@@ -28,10 +28,13 @@ def run_bot() -> int:
         from bot.cli.console import run_console
 
         return run_console()
+    from bot.telegram.http_server import raise_open_file_limit
     from bot.telegram.logging_setup import configure_logging
 
     configure_logging(settings.log_level, settings.telegram_bot_token)
+    raise_open_file_limit()
     from bot.storage.keys import StorageRefused
+    from bot.telegram.runner import ReceiverFailed
 
     try:
         asyncio.run(serve(settings))
@@ -39,6 +42,8 @@ def run_bot() -> int:
         sys.exit("Telegram menolak TELEGRAM_BOT_TOKEN; periksa token dari @BotFather.")
     except StorageRefused as refusal:  # e.g. another worker's pseudonym secret
         sys.exit(str(refusal))
+    except ReceiverFailed as failure:
+        sys.exit(str(failure))
     return 0
 
 

@@ -53,6 +53,10 @@ class PseudonymousKeys:
             raise MissingKeyFile(path)
         return cls(read_or_create_secret(path))
 
+    def derived_key(self, context: bytes) -> bytes:
+        """A 32-byte key for one purpose (`context`), derived from the same secret."""
+        return hashlib.sha256(context + b"\x00" + self._secret).digest()
+
     def address_cipher(self) -> ChatAddressCipher:
         """Encrypts subscribers' chat addresses with a key derived from the same secret."""
         return ChatAddressCipher(self._secret.decode())

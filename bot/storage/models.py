@@ -31,6 +31,7 @@ ROUND_KEY_LENGTH = 32
 TIP_ID_LENGTH = 24
 SIGN_IDS_LENGTH = 400
 """Comma-separated warning-sign ids of one job-advertisement check."""
+LEASE_OWNER_LENGTH = 64
 DELETABLE_WINDOW = timedelta(hours=48)
 """Telegram lets a bot delete messages in a private chat only this long after sending."""
 
@@ -198,6 +199,27 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(LABEL_LENGTH * 2), primary_key=True)
     holder: Mapped[str] = mapped_column(String(USER_KEY_LENGTH))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class UpdateRecord(Base):
+    """One Telegram update, written before it is acknowledged (webhook) or confirmed (polling),
+    so a crash loses nothing and a redelivered update is answered once.
+
+    `payload` is the update as Telegram sent it, message text included, encrypted
+    (`bot/storage/update_ledger.py`): it is kept only while the update is `pending` and set to
+    NULL when it is handled. The row without it stays a while
+    longer (`UPDATE_ID_KEPT`) so a late redelivery of the same update id is recognised.
+    """
+
+    __tablename__ = "update_ledger"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(LABEL_LENGTH), index=True)
+    payload: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(LEASE_OWNER_LENGTH))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 USER_TABLES: tuple[type[Base], ...] = (

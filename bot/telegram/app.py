@@ -6,10 +6,10 @@ This module only wires; the callbacks live in `handlers.py` and `actions.py`.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -23,7 +23,7 @@ from telegram.request import HTTPXRequest
 from bot.engine.engine import Engine
 from bot.settings import Settings
 from bot.telegram import broadcast, handlers, safe_mode, staff
-from bot.telegram.botdata import ENGINE_KEY, OPEN_STORAGE_KEY, SETTINGS_KEY
+from bot.telegram.botdata import ENGINE_KEY, LEDGER_KEY, OPEN_STORAGE_KEY, SETTINGS_KEY
 from bot.telegram.commands import (
     ENGINE_COMMANDS,
     RELOAD,
@@ -33,8 +33,11 @@ from bot.telegram.commands import (
     SUBSCRIBE,
     UNSUBSCRIBE,
 )
+from bot.telegram.delivery import DeliveryApplication, UpdateLedger
+from bot.telegram.fetching import DeliveryBot
 from bot.telegram.groups import ADDRESSED_TO_BOT
 from bot.telegram.lifecycle import post_init, post_shutdown, post_stop
+from bot.telegram.rate_limit import ReplyRateLimiter
 from bot.telegram.requests import RetryingRequest, RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -42,10 +45,15 @@ logger = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 """Updates handled at once; one slow send must not hold up everyone else's answers."""
 RATE_LIMIT_RETRIES = 8
-"""How often a request answered with 429 is repeated (after Telegram's retry_after). Every
+"""How often a request answered with 429 is repeated (after that chat's retry_after). Every
 attempt can be refused again: with 3, about one reply in 10,000 was lost (the user got the
 apology instead) while 10% of sends were refused (`python -m bot bench load`)."""
 CONNECTION_POOL_SIZE = 64
+POOL_TIMEOUT_SECONDS = 10.0
+"""How long a request may wait for a free connection (PTB's default is 1 s). Waiting is safe
+(nothing was sent) and is the back-pressure when replies are not paced: with per-chat 429
+pauses instead of a process-wide halt, a slow Bot API left 1 s too short (replies lost to
+TimedOut in the PostgreSQL load test on a loaded machine)."""
 GET_UPDATES_READ_TIMEOUT = 10.0
 """Added to the long-poll timeout by PTB; getUpdates has its own connection (PTB's design)."""
 
@@ -65,15 +73,22 @@ def build_application(settings: Settings, *, engine: Engine | None = None,
     and `open_storage=False` leaves storage to the caller (tests with their own recorder)."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram adapter")
+    ledger = UpdateLedger(lease=timedelta(seconds=settings.update_lease_seconds))
+    bot = DeliveryBot(
+        token=settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=file_base_url(settings.telegram_api_base_url),
+        request=RetryingRequest(retry=retry, connection_pool_size=CONNECTION_POOL_SIZE,
+                                pool_timeout=POOL_TIMEOUT_SECONDS),
+        get_updates_request=HTTPXRequest(connection_pool_size=1,
+                                         read_timeout=GET_UPDATES_READ_TIMEOUT),
+        rate_limiter=ReplyRateLimiter(max_retries=RATE_LIMIT_RETRIES),
+        ledger=ledger,
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(file_base_url(settings.telegram_api_base_url))
-        .request(RetryingRequest(retry=retry, connection_pool_size=CONNECTION_POOL_SIZE))
-        .get_updates_request(HTTPXRequest(connection_pool_size=1,
-                                          read_timeout=GET_UPDATES_READ_TIMEOUT))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .application_class(DeliveryApplication)
+        .bot(bot)
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
         .post_stop(post_stop)
@@ -84,6 +99,7 @@ def build_application(settings: Settings, *, engine: Engine | None = None,
     application = builder.build()
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[OPEN_STORAGE_KEY] = open_storage
+    application.bot_data[LEDGER_KEY] = ledger
     if engine is not None:
         application.bot_data[ENGINE_KEY] = engine
     add_handlers(application)

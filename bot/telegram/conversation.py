@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Chat, Update, User
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine.reply import Reply
 from bot.telegram.botdata import SAFE_MODE_KEY
+from bot.telegram.delivery import replied
 from bot.telegram.groups import is_private
 from bot.telegram.hooks import record_reply
 from bot.telegram.sending import edit_reply, send_reply
 from bot.telegram.trail import remember
+
+SAFE_MODE_LOOKUP_SECONDS = 0.25
+"""How long a reply may wait to learn whether its chat is in safe mode."""
 
 
 async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply, *,
@@ -28,8 +34,9 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Rep
     if replace is None or not await edit_reply(context.bot, chat.id, replace, reply):
         message = update.effective_message if update.callback_query is None else None
         quote = message.message_id if message is not None and not is_private(message) else None
-        await remember(context, await send_reply(context.bot, chat.id, reply, quote=quote,
-                                                 silent=silent))
+        sent = await send_reply(context.bot, chat.id, reply, quote=quote, silent=silent)
+        replied(context, update)
+        await remember(context, sent)
     if record and user is not None:
         await record_reply(context, user_id=user.id, text=text, reply=reply)
 
@@ -39,5 +46,9 @@ async def _in_safe_mode(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user: Us
     store = context.bot_data.get(SAFE_MODE_KEY)
     if store is None or user is None or chat.type != ChatType.PRIVATE:
         return False
-    in_safe_mode: bool = await store.touch(user_id=user.id)
+    try:
+        in_safe_mode: bool = await asyncio.wait_for(store.touch(user_id=user.id),
+                                                    SAFE_MODE_LOOKUP_SECONDS)
+    except TimeoutError:
+        return True  # storage is slow: a reply must not wait for it, and silence is the safe side
     return in_safe_mode

@@ -31,6 +31,7 @@ from bot.telegram.botdata import (
 from bot.telegram.broadcast import schedule_weekly_tips, stop_broadcast
 from bot.telegram.commands import bot_commands
 from bot.telegram.content_watch import start_content_watch, stop_content_watch
+from bot.telegram.delivery import start_update_ledger, stop_update_ledger
 from bot.telegram.health import health_of
 from bot.telegram.safe_mode import schedule_sweep
 from bot.telegram.staff import publish_staff_commands
@@ -73,6 +74,7 @@ async def _open_storage(application: Application, settings: Settings) -> None:
             storage.session_factory, storage.keys,
             delay=timedelta(minutes=settings.safe_mode_minutes))
         schedule_sweep(application)
+        start_update_ledger(application, settings)
         schedule_weekly_tips(application)
         if application.job_queue is not None:
             application.job_queue.run_repeating(
@@ -108,6 +110,7 @@ async def post_stop(application: Application) -> None:
 
 async def post_shutdown(application: Application) -> None:
     await stop_content_watch(application)
+    await stop_update_ledger(application)
     await stop_broadcast(application)
     state = application.bot_data.pop(STORAGE_STATE_KEY, None)
     application.bot_data.pop(STORAGE_KEY, None)

@@ -18,21 +18,22 @@ from urllib.parse import urlsplit
 import tornado.web
 from telegram import Update
 from telegram.ext import Application
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
 
-from bot.telegram.health import health_of
+from bot.storage.update_ledger import Incoming
+from bot.telegram.botdata import LEDGER_KEY
+from bot.telegram.delivery import ACK_WAIT_SECONDS, Admission, UpdateLedger
+from bot.telegram.fetching import DeliveryBot
+from bot.telegram.health import health_route
+from bot.telegram.http_server import BoundedHTTPServer
 
 logger = logging.getLogger(__name__)
 
-HEALTH_PATH = "/healthz"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY_BYTES = 1024 * 1024
-"""Updates are a few kilobytes; anything near this size is not from Telegram."""
 
 
 class TelegramUpdateHandler(tornado.web.RequestHandler):
-    """POST from Telegram: check the secret in constant time, then queue the update."""
+    """POST from Telegram: check the secret in constant time, record the update in the ledger,
+    queue it, and only then answer 200."""
 
     def initialize(self, bot_application: Application, secret: str) -> None:
         self._application = bot_application
@@ -44,34 +45,27 @@ class TelegramUpdateHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
             data = json.loads(self.request.body)
-            update = Update.de_json(data, self._application.bot) if isinstance(data, dict) else None
-        except Exception as error:
-            logger.warning("Webhook body was not a Telegram update (%s)", type(error).__name__)
+        except ValueError:
+            logger.warning("Webhook body was not JSON")
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
-        if update is None:
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST)
-        await self._application.update_queue.put(update)
+        bot = self._application.bot
+        update = bot.parse(data) if isinstance(bot, DeliveryBot) else Update.de_json(data, bot)
+        if update is None:  # from Telegram, but unreadable: skipped (logged), never retried
+            self.set_status(HTTPStatus.OK)
+            return
+        ledger: UpdateLedger = self._application.bot_data[LEDGER_KEY]
+        admission = await ledger.admit([Incoming(update.update_id, self.request.body.decode())])
+        if admission[update.update_id] is not Admission.DUPLICATE:
+            await self._application.update_queue.put(update)
+        if admission[update.update_id] is Admission.UNRECORDED:
+            await ledger.wait_recorded(ACK_WAIT_SECONDS)
+        # Only now, recorded (or given up waiting for storage), Telegram hears it arrived.
         self.set_status(HTTPStatus.OK)
 
     def log_exception(self, *args: object) -> None:
         """Our HTTPErrors are expected (forged requests); the status line is logged anyway."""
-
-
-class HealthHandler(tornado.web.RequestHandler):
-    """GET /healthz for load balancers: 200 while the application runs and every registered
-    check (`bot.telegram.health`, e.g. storage) passes, else 503; the JSON body says which."""
-
-    def initialize(self, bot_application: Application) -> None:
-        self._application = bot_application
-
-    def get(self) -> None:
-        report = health_of(self._application.bot_data).report()
-        body = report.as_json()
-        if not self._application.running:
-            body["status"] = "stopping"
-        if body["status"] != "ok":
-            self.set_status(HTTPStatus.SERVICE_UNAVAILABLE)
-        self.write(body)  # tornado sends a dict as application/json
 
 
 def webhook_path(webhook_url: str) -> str:
@@ -81,32 +75,28 @@ def webhook_path(webhook_url: str) -> str:
 
 def web_app(application: Application, *, path: str, secret: str) -> tornado.web.Application:
     return tornado.web.Application([
-        (HEALTH_PATH, HealthHandler, {"bot_application": application}),
+        health_route(application),
         (re.escape(path.rstrip("/")) + "/?", TelegramUpdateHandler,
          {"bot_application": application, "secret": secret}),
     ])
 
 
 class WebhookServer:
-    """The HTTP server around `web_app`, started and stopped with the application."""
+    """The bounded HTTP server around `web_app`, started and stopped with the application."""
 
     def __init__(self, application: Application, *, host: str, port: int, path: str,
                  secret: str) -> None:
-        self._server = HTTPServer(web_app(application, path=path, secret=secret),
-                                  max_body_size=MAX_BODY_BYTES)
-        self._host, self._port = host, port
-        self.port: int | None = None
+        self._server = BoundedHTTPServer(web_app(application, path=path, secret=secret),
+                                         host=host, port=port)
+
+    @property
+    def port(self) -> int | None:
         """The bound port (differs from the requested one when that was 0)."""
+        return self._server.port
 
     def start(self) -> None:
-        sockets = bind_sockets(self._port, address=self._host)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-        logger.info("Webhook server listening on %s:%d", self._host, self.port)
+        self._server.start()
+        logger.info("Webhook server listening on %s:%d", self._server.host, self._server.port)
 
     async def stop(self) -> None:
-        if self.port is None:
-            return
-        self._server.stop()
-        await self._server.close_all_connections()
-        self.port = None
+        await self._server.stop()

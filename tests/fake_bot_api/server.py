@@ -147,10 +147,13 @@ class FakeBotApi:
     def next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids[chat_id])
 
-    async def push(self, update: dict[str, Any]) -> int:
-        """Queue an update for getUpdates; returns its update_id."""
-        update_id = next(self._update_ids)
+    async def push(self, update: dict[str, Any], *, update_id: int | None = None) -> int:
+        """Queue an update for getUpdates; returns its update_id. An `update_id` given again
+        replays an earlier update, as a redelivery would."""
+        if update_id is None:
+            update_id = next(self._update_ids)
         self._pending.append({"update_id": update_id, **update})
+        self._pending.sort(key=lambda pending: pending["update_id"])
         await self._notify()
         return update_id
 

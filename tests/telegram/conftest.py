@@ -36,7 +36,7 @@ def make_settings(api: FakeBotApi, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN, "telegram_api_base_url": api.base_url,
         "webhook_url": None, "webhook_secret": None, "content_dir": CONTENT_DIR,
-        "listen_host": "127.0.0.1", "data_dir": data_dir,
+        "listen_host": "127.0.0.1", "listen_port": 0, "data_dir": data_dir,
         "database_url": isolated_database_url(data_dir),
         "pseudonym_secret": "test-secret-that-is-long-enough", **overrides,
     }

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.settings import Settings
-from bot.storage.models import USER_TABLES
+from bot.storage.models import USER_TABLES, UpdateRecord
 from bot.storage.report import usage_report
 from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
@@ -66,6 +66,19 @@ async def _rows_per_table(bot: RunningBot) -> dict[str, int]:
     return counts
 
 
+async def _ledger_payloads(bot: RunningBot) -> int:
+    """Updates whose text the ledger still holds, once the last handled marks are written."""
+    storage = bot.application.bot_data[STORAGE_KEY]
+    for _ in range(100):
+        async with storage.session_factory() as session:
+            held = await session.scalar(select(func.count()).select_from(UpdateRecord)
+                                        .where(UpdateRecord.payload.is_not(None)))
+        if not held:
+            return 0
+        await asyncio.sleep(0.02)
+    return int(held or 0)
+
+
 async def test_database_keeps_nothing_identifying(bot: RunningBot) -> None:
     settings: Settings = bot.application.bot_data[SETTINGS_KEY]
     if not settings.database_url.startswith("sqlite"):
@@ -91,6 +104,7 @@ async def test_hapusdata_leaves_no_row(bot: RunningBot) -> None:
     await _press(bot, "v1|deldata-yes", prompt.result)
     after = await _rows_per_table(bot)
     assert after == dict.fromkeys(after, 0)
+    assert await _ledger_payloads(bot) == 0
 
 
 async def test_hapus_jejak_deletes_the_recent_messages(bot: RunningBot) -> None:

@@ -9,15 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import CONTENT_DIR, ROOT
 from tests.fake_bot_api import TOKEN, FakeBotApi
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
+from tests.telegram.test_webhook import free_port
 
 SETTING_NAMES = {"telegram_bot_token", "telegram_api_base_url", "webhook_url", "webhook_secret",
                  "listen_host", "listen_port", "bot_admin_ids", "database_url", "content_dir",
-                 "data_dir", "pseudonym_secret", "log_level"}
+                 "data_dir", "pseudonym_secret", "log_level", "update_lease_seconds"}
 UNIQUE_WORDS = "kataunikrahasia"
 
 
@@ -64,6 +66,32 @@ def test_without_a_token_the_terminal_chat_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "selamat datang" in result.stdout
     assert "Sampai jumpa" in result.stdout
+
+
+async def test_empty_webhook_variables_mean_polling_with_a_health_check(
+        api: FakeBotApi, tmp_path: Path) -> None:
+    """As docker compose passes variables that are not set in .env: `WEBHOOK_URL=`."""
+    port = free_port()
+    env = bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url, WEBHOOK_URL="",
+                  WEBHOOK_SECRET="", PSEUDONYM_SECRET="", LISTEN_HOST="127.0.0.1",
+                  LISTEN_PORT=str(port), DATA_DIR=str(tmp_path))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await api.wait_for(lambda: bool(api.calls_to("getUpdates")), timeout=60)
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            assert (await client.get(f"http://127.0.0.1:{port}/lain")).status_code == 404
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    assert api.calls_to("setWebhook") == []
 
 
 def test_a_webhook_without_a_secret_stops_start_up_with_one_line(tmp_path: Path) -> None:

@@ -97,11 +97,12 @@ async def test_a_body_that_is_not_an_update_is_rejected(webhook_bot: WebhookBot)
     assert webhook_bot.api.calls_to("sendMessage") == []
 
 
-async def test_health_endpoint(webhook_bot: WebhookBot) -> None:
+async def test_health_endpoint(webhook_bot: WebhookBot, engine: Engine) -> None:
     response = await webhook_bot.client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert response.json()["components"]["storage"]["state"] == "open"
+    assert response.json()["content"] == engine.knowledge.content.version
     assert (await webhook_bot.client.post("/healthz")).status_code == 405
     assert (await webhook_bot.client.get("/telegram/webhook")).status_code == 405
     assert (await webhook_bot.client.get("/lain")).status_code == 404

@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
     bench.add_argument("part", nargs="?",
-                       choices=("understanding", "latency", "stack", "load", "all", "jobads", "burst"),
+                       choices=("understanding", "latency", "stack", "load", "all", "jobads",
+                                "burst"),
                        default="latency",
                        help="all = understanding, latency dan stack; jobads = cek lowongan")
     bench.add_argument("--questions", type=int, default=10000, help="latency: jumlah pesan")

@@ -3,6 +3,7 @@ stack and real storage, then the raw database file is searched for anything iden
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest

@@ -41,12 +41,15 @@ class Normaliser:
                  phrases: Mapping[str, str] | None = None):
         self._slang = {key.lower(): value.lower().split() for key, value in slang.items()}
         self._corrector = corrector
-        # Longest first, so "tindak pidana perdagangan orang" wins over "perdagangan orang".
-        self._phrases = sorted(
+        # Longest first, so "tindak pidana perdagangan orang" wins over "perdagangan orang";
+        # indexed by first word, so a 4 kB message does not try every phrase at every word.
+        self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for phrase, replacement in sorted(
             ((tuple(key.lower().split()), tuple(value.lower().split()))
              for key, value in (phrases or {}).items() if key.split()),
             key=lambda item: -len(item[0]),
-        )
+        ):
+            self._phrases.setdefault(phrase[0], []).append((phrase, replacement))
 
     def normalise(self, text: str) -> NormalisedText:
         folded = _fold(text[:MAX_INPUT_CHARS])
@@ -68,7 +71,7 @@ class Normaliser:
         joined: list[str] = []
         position = 0
         while position < len(tokens):
-            for phrase, replacement in self._phrases:
+            for phrase, replacement in self._phrases.get(tokens[position], ()):
                 if tuple(tokens[position : position + len(phrase)]) == phrase:
                     joined.extend(replacement)
                     position += len(phrase)

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import itertools
+import math
+from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -45,22 +48,78 @@ def _word_features(terms: str) -> list[str]:
 
 
 class LexicalFeaturiser:
-    """TF-IDF over stems and over character n-grams of the normalised text, side by side."""
+    """TF-IDF over stems and over character n-grams of the normalised text, side by side.
+
+    scikit-learn fits the vocabularies; `transform` then applies them directly, because the
+    library's per-call input validation costs ~1 ms, more than the features themselves."""
 
     def __init__(self) -> None:
         self._words = TfidfVectorizer(analyzer=_word_features, sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CLASSIFIER_CHAR_RANGE,
                                       sublinear_tf=True, min_df=2)
+        self._blocks: list[_Block] = []
 
     def fit(self, texts: Sequence[NormalisedText]) -> LexicalFeaturiser:
         self._words.fit([_terms_text(t) for t in texts])
         self._chars.fit([_chars_text(t) for t in texts])
+        self._blocks = [_Block(self._words, _terms_text), _Block(self._chars, _chars_text)]
         return self
 
     def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
-        words = self._words.transform([_terms_text(t) for t in texts])
-        chars = self._chars.transform([_chars_text(t) for t in texts])
-        return hstack([words, chars], format="csr")
+        return hstack([block.transform(texts) for block in self._blocks], format="csr")
+
+    def rows(self, texts: Sequence[NormalisedText]) -> list[SparseRow]:
+        """The same features as `transform`, as (columns, weights) per text: scoring a few
+        texts this way skips building sparse matrices, which costs more than the scoring."""
+        rows: list[SparseRow] = []
+        for text in texts:
+            columns: list[int] = []
+            weights: list[float] = []
+            offset = 0
+            for block in self._blocks:
+                block_columns, block_weights = block.row(text)
+                columns += [offset + c for c in block_columns]
+                weights += block_weights
+                offset += block.width
+            rows.append((np.array(columns, dtype=np.intp), np.array(weights)))
+        return rows
+
+
+SparseRow = tuple[np.ndarray, np.ndarray]
+"""Column indices and their weights."""
+
+
+class _Block:
+    """One fitted vectoriser's vocabulary and IDF weights, applied without sklearn's checks."""
+
+    def __init__(self, vectoriser: TfidfVectorizer, text_of: object) -> None:
+        self._analyse = vectoriser.build_analyzer()
+        self._text_of = text_of
+        self._vocabulary: dict[str, int] = vectoriser.vocabulary_
+        self._idf = vectoriser.idf_
+
+    @property
+    def width(self) -> int:
+        return len(self._vocabulary)
+
+    def row(self, text: NormalisedText) -> tuple[list[int], list[float]]:
+        counts = Counter(self._analyse(self._text_of(text)))  # type: ignore[operator]
+        found = [(self._vocabulary[g], n) for g, n in counts.items() if g in self._vocabulary]
+        weights = [(1 + math.log(n)) * self._idf[c] for c, n in found]
+        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+        return [c for c, _ in found], [w / norm for w in weights]
+
+    def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
+        data: list[float] = []
+        columns: list[int] = []
+        pointers = [0]
+        for text in texts:
+            row_columns, row_weights = self.row(text)
+            columns += row_columns
+            data += row_weights
+            pointers.append(len(columns))
+        return csr_matrix((np.array(data), np.array(columns, dtype=np.int32), pointers),
+                          shape=(len(texts), self.width))
 
 
 def _terms_text(normalised: NormalisedText) -> str:

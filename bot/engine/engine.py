@@ -13,6 +13,7 @@ from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
 from bot.language.normaliser import NormalisedText
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
+from bot.language.stemming import stemming_budget
 from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 from bot.prevention.job_offer_check import CANCEL_ACTION
 from bot.prevention.offer_detection import mentions_job_offer
@@ -50,6 +51,10 @@ class Engine:
         self._knowledge, self._builder = knowledge, ReplyBuilder(knowledge)
 
     def reply_to(self, text: str) -> Reply:
+        with stemming_budget():  # a message of made-up words costs milliseconds, not 100s of ms
+            return self._reply(text)
+
+    def _reply(self, text: str) -> Reply:
         knowledge, builder = self._knowledge, self._builder
         normalised = knowledge.normaliser.normalise(text)
         reply = self._decide(knowledge, builder, normalised, text)

@@ -57,7 +57,7 @@ def stem(word: str) -> str:
     root = _stemmer.stem(word) or word
     with _cache_lock:
         _cache[word] = root
-        if len(_cache) > CACHE_SIZE:
+        while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return root
 

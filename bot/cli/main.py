@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="periksa semua berkas konten")
     check.add_argument("--strict", action="store_true", help="peringatan juga dianggap gagal")
+    check.add_argument("--verbose", action="store_true",
+                       help="tampilkan semua peringatan dan semua contoh salah arah")
 
     db = commands.add_parser("db", help="basis data")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -60,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "content":
         from bot.cli.content_check import run_check
 
-        return run_check(strict=args.strict)
+        return run_check(strict=args.strict, verbose=args.verbose)
     if args.command == "run":
         from bot.cli.run import run_bot
 

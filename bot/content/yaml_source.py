@@ -330,6 +330,13 @@ def syntax_problem(name: str, error: MarkedYAMLError,
     if "'\\t'" in problem or "\\t" in problem:
         return ContentProblem(name, problem_line,
             "ada karakter TAB; YAML hanya boleh memakai spasi untuk indentasi")
+    layout_errors = ("could not find expected ':'", "expected <block end>",
+                     "expected <block mapping start>", "expected '<document start>'",
+                     "mapping values are not allowed")
+    if any(text in problem for text in layout_errors):
+        slip = layout_slip(lines, context_line or 1, problem_line or len(lines))
+        if slip is not None:
+            return ContentProblem(name, *slip)
     if "could not find expected ':'" in problem:
         return ContentProblem(name, context_line or problem_line,
             "baris ini tidak punya tanda titik dua ':' setelah nama kolom, atau teks panjangnya "
@@ -355,6 +362,59 @@ def syntax_problem(name: str, error: MarkedYAMLError,
             "teks yang diawali tanda khusus seperti @, `, %, atau * harus diberi tanda kutip")
     return ContentProblem(name, problem_line or context_line,
         f"kesalahan penulisan YAML ({problem or context}); {hint}")
+
+
+_BLOCK_START = re.compile(r"^\s*(?:-\s+)?[^\s#'\"][^#]*:\s*[|>][-+0-9]*\s*(?:#.*)?$")
+_HAS_COLON = re.compile(r"^\s*(?:-\s+)?(?:\"[^\"]*\"|'[^']*'|[^\s#'\"][^#]*?):(?:\s|$)")
+
+
+def layout_slip(lines: Sequence[str], first: int, last: int) -> tuple[int, str] | None:
+    """(line, message) for the first line between `first` and `last` that YAML cannot place.
+
+    The parser notices such a line only where the structure finally breaks (often many lines
+    later, and in words like "expected '<document start>'"); staff need the line they typed.
+    Two slips cover most cases: text typed inside a comment block without '#', and a line of a
+    `|` block (an answer) indented less than the lines around it.
+    """
+    key_indent: int | None = None  # indentation of the `key: |` line of the current block
+    block_indent: int | None = None  # indentation of the block's text
+    for number, line in enumerate(lines[:last], 1):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if key_indent is not None and stripped:
+            if block_indent is None and indent > key_indent:
+                block_indent = indent
+            if block_indent is not None and indent >= block_indent:
+                continue
+        stray = stripped and not stripped.startswith(("#", "-")) and not _HAS_COLON.match(line)
+        if key_indent is not None and stray and number >= first:
+            expected = block_indent if block_indent is not None else key_indent + 2
+            return number, (
+                f"baris teks ini menjorok {indent} spasi, padahal teks di dalam blok '|' "
+                f"(misalnya answer: |) harus menjorok {expected} spasi, sama dengan baris "
+                "teks lainnya; tambahkan spasi di awal baris ini")
+        if stripped:
+            key_indent = block_indent = None
+        if _BLOCK_START.match(line):
+            key_indent = indent
+            continue
+        if not stripped or stripped.startswith(("#", "-", '"', "'")) or _HAS_COLON.match(line):
+            continue
+        if number < first:
+            continue
+        return number, _stray_text(lines, number, stripped)
+    return None
+
+
+def _stray_text(lines: Sequence[str], number: int, stripped: str) -> str:
+    neighbours = [lines[n].strip() for n in (number - 2, number) if 0 <= n < len(lines)]
+    if any(text.startswith("#") for text in neighbours):
+        return ("baris ini ada di tengah catatan tetapi tidak diawali tanda pagar '#'; tambahkan "
+                "'#' di awal baris ini (semua baris catatan harus diawali '#')")
+    first_word, _, rest = stripped.partition(" ")
+    example = f"{first_word}: {rest}" if rest else f"{first_word}: ..."
+    return ("baris ini tidak punya tanda titik dua ':' setelah namanya; tulis misalnya "
+            f"'{example}' (bila ini catatan, awali dengan tanda pagar '#')")
 
 
 def _unclosed_quote_line(lines: Sequence[str], start: int | None,

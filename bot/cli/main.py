@@ -6,10 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from bot.cli.indonesian_argparse import IndonesianArgumentParser
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Bot informasi TPPO Kaltim")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = IndonesianArgumentParser(prog="python -m bot",
+                                      description="Bot informasi TPPO Kaltim")
+    commands = parser.add_subparsers(dest="command", required=True, title="perintah",
+                                     metavar="PERINTAH")
 
     commands.add_parser("run", help="jalankan bot (Telegram bila ada token, terminal bila tidak)")
     commands.add_parser("console", help="percakapan di terminal")
@@ -31,11 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("downgrade", help="kembalikan ke kosong (hati-hati)")
 
     report = commands.add_parser("report", help="laporan penggunaan untuk staf")
-    report.add_argument("--days", type=int, default=30)
-    report.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    report.add_argument("--days", type=int, default=30, metavar="HARI",
+                        help="jumlah hari terakhir yang dilaporkan (bawaan: 30)")
+    report.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                        help="bentuk laporan: text (dibaca), csv (spreadsheet), json")
 
     chart = commands.add_parser("chart", help="tulis grafik statistik ke berkas PNG")
-    chart.add_argument("--out", required=True)
+    chart.add_argument("--out", required=True, metavar="BERKAS.png",
+                       help="nama berkas PNG yang ditulis")
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
     bench.add_argument("part", nargs="?", choices=("matcher", "stack", "load", "all"),

@@ -179,7 +179,8 @@ class ContentReloader:
         problem = ContentProblem(
             "konten", None, f"memuat konten baru memakan waktu lebih dari "
             f"{self.load_timeout:.0f} detik dan dihentikan; bot tetap memakai konten sebelumnya. "
-            "Periksa perubahan terakhir dengan 'content check', lalu kabari tim teknis")
+            "Periksa perubahan terakhir dengan bash scripts/content-check.sh, lalu kabari tim "
+            "teknis")
         return fingerprint(self._content_dir), LoadResult(None, [problem]), None
 
     async def check_for_changes(self) -> LoadResult | None:
@@ -250,8 +251,8 @@ def format_problems_for_admin(result: LoadResult, *, limit: int = ADMIN_PROBLEM_
                 f"{len(faq.faqs)} pertanyaan, {len(faq.channels)} kanal.")
         if result.warnings:
             text += (f"\n{len(result.warnings)} peringatan (misalnya nomor yang perlu "
-                     "dikonfirmasi ulang); daftar lengkapnya: <code>python -m bot content "
-                     "check</code>")
+                     "dikonfirmasi ulang); daftar lengkapnya: <code>bash "
+                     "scripts/content-check.sh --verbose</code>")
         return text
     errors = result.errors
     lines = [f"❌ <b>Konten baru TIDAK dipakai</b>: {len(errors)} kesalahan. Bot tetap menjawab "
@@ -262,7 +263,7 @@ def format_problems_for_admin(result: LoadResult, *, limit: int = ADMIN_PROBLEM_
     if hidden:
         lines.append(f"… dan {hidden} kesalahan lain.")
     lines += ["", "Perbaiki, simpan, lalu kirim /reload lagi. Daftar lengkap: "
-              "<code>python -m bot content check</code>"]
+              "<code>bash scripts/content-check.sh</code>"]
     text = "\n".join(lines)
     if len(text) > MAX_MESSAGE_LENGTH and limit > 1:
         return format_problems_for_admin(result, limit=limit - 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -42,11 +41,5 @@ def answer_all(engine: Engine, texts: Iterable[str], *, as_json: bool) -> None:
 
 def run_ask(texts: Sequence[str], *, as_json: bool) -> int:
     engine = load_engine(load_settings())
-    try:
-        answer_all(engine, _questions(texts), as_json=as_json)
-    except BrokenPipeError:
-        # `ask ... | head`: the reader has gone. Point stdout at /dev/null so the interpreter's
-        # final flush does not raise again, and stop quietly as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    answer_all(engine, _questions(texts), as_json=as_json)
     return 0

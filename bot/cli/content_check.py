@@ -73,20 +73,13 @@ def _check(folder: Path, snapshot_path: Path, *, strict: bool, verbose: bool,
         for problem in warnings:
             print(problem, file=out)
     routing = _routing(result, out, route) if result.bundle is not None else None
-    changes = describe_changes(previous, result.documents, result.problems, routing) \
-        if previous is not None else None
     _section(out, "Perubahan Anda")
-    if changes is None:
+    if previous is None:
         print("Belum ada catatan konten terakhir yang lulus untuk dibandingkan; setelah "
               "pemeriksaan ini lulus, pemeriksaan berikutnya menunjukkan apa saja yang berubah.",
               file=out)
-    elif changes.lines:
-        print(f"(dibandingkan dengan konten terakhir yang lulus, {previous.saved_at})", file=out)  # type: ignore[union-attr]
-        for line in changes.lines:
-            print(line, file=out)
     else:
-        print("Tidak ada pertanyaan atau kanal yang berubah sejak konten terakhir yang lulus.",
-              file=out)
+        _changes(out, previous, result, routing)
     if verbose:
         _verbose(out, result, routing)
     misrouted = len(routing.misrouted) if routing is not None else 0
@@ -102,6 +95,18 @@ def _check(folder: Path, snapshot_path: Path, *, strict: bool, verbose: bool,
     _save(snapshot_path, take_snapshot(result.documents, result.problems, routing))
     print("LULUS: konten boleh dipakai.", file=out)
     return 0
+
+
+def _changes(out: TextIO, previous: Snapshot, result: LoadResult,
+             routing: RoutingReport | None) -> None:
+    changes = describe_changes(previous, result.documents, result.problems, routing)
+    if not changes:
+        print("Tidak ada pertanyaan atau kanal yang berubah sejak konten terakhir yang lulus.",
+              file=out)
+        return
+    print(f"(dibandingkan dengan konten terakhir yang lulus, {previous.saved_at})", file=out)
+    for line in changes:
+        print(line, file=out)
 
 
 def _section(out: TextIO, title: str) -> None:

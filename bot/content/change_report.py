@@ -72,15 +72,9 @@ def load_snapshot(path: Path) -> Snapshot | None:
         return None
 
 
-@dataclass(frozen=True)
-class ChangeReport:
-    lines: list[str]
-    changed_faqs: frozenset[str]
-
-
 def describe_changes(previous: Snapshot, documents: Mapping[str, YamlDocument],
                      problems: list[ContentProblem],
-                     routing: RoutingReport | None) -> ChangeReport:
+                     routing: RoutingReport | None) -> list[str]:
     """One line per new, edited or removed entry, new warning, and example that moved."""
     current = _entries(documents)
     faq_document = documents.get(FAQ_FILE)
@@ -106,7 +100,7 @@ def describe_changes(previous: Snapshot, documents: Mapping[str, YamlDocument],
               if p.severity.value == "warning" and _warning_key(p) not in known]
     if routing is not None:
         lines += _moved_examples(previous, routing, changed, faq_document)
-    return ChangeReport(lines, frozenset(changed))
+    return lines
 
 
 def _moved_examples(previous: Snapshot, routing: RoutingReport, changed: set[str],

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
+from bot.cli.indonesian_argparse import IndonesianArgumentParser
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Bot informasi TPPO Kaltim")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = IndonesianArgumentParser(prog="python -m bot",
+                                      description="Bot informasi TPPO Kaltim")
+    commands = parser.add_subparsers(dest="command", required=True, title="perintah",
+                                     metavar="PERINTAH")
 
     commands.add_parser("run", help="jalankan bot (Telegram bila ada token, terminal bila tidak)")
     commands.add_parser("console", help="percakapan di terminal")
@@ -22,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="periksa semua berkas konten")
     check.add_argument("--strict", action="store_true", help="peringatan juga dianggap gagal")
+    check.add_argument("--verbose", action="store_true",
+                       help="tampilkan semua peringatan dan semua contoh salah arah")
 
     db = commands.add_parser("db", help="basis data")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -29,11 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("downgrade", help="kembalikan ke kosong (hati-hati)")
 
     report = commands.add_parser("report", help="laporan penggunaan untuk staf")
-    report.add_argument("--days", type=int, default=30)
-    report.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    report.add_argument("--days", type=int, default=30, metavar="HARI",
+                        help="jumlah hari terakhir yang dilaporkan (bawaan: 30)")
+    report.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                        help="bentuk laporan: text (dibaca), csv (spreadsheet), json")
 
     chart = commands.add_parser("chart", help="tulis grafik statistik ke berkas PNG")
-    chart.add_argument("--out", required=True)
+    chart.add_argument("--out", required=True, metavar="BERKAS.png",
+                       help="nama berkas PNG yang ditulis")
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
     bench.add_argument("part", nargs="?",
@@ -60,6 +70,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # `ask ... | head`: the reader has gone. Point stdout at /dev/null so the interpreter's
+        # final flush does not raise again, and stop quietly as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "ask":
         from bot.cli.ask import run_ask
 
@@ -71,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "content":
         from bot.cli.content_check import run_check
 
-        return run_check(strict=args.strict)
+        return run_check(strict=args.strict, verbose=args.verbose)
     if args.command == "run":
         from bot.cli.run import run_bot
 

@@ -8,6 +8,8 @@ import io
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +32,15 @@ CSV_COLUMNS = (
     "examples",
 )
 SPREADSHEET_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WITA = ZoneInfo("Asia/Makassar")
+"""Staff work in Samarinda: every time they read is Central Indonesian Time."""
+WHAT_IS_RECORDED = (
+    "Yang dicatat: pesan yang masuk lewat Telegram (jenis pertanyaan, FAQ yang dibuka, penilaian "
+    "👍/👎, jumlah pesan darurat, dan pertanyaan yang belum terjawab setelah nomor, e-mail, dan "
+    "tautan dihapus). Pengguna dihitung dengan kode samaran, bukan id Telegram.",
+    "Yang tidak dicatat: percakapan di terminal (python -m bot console dan ask), isi pesan "
+    "darurat, dan jawaban Cek Tawaran Kerja (hanya tingkat hasilnya).",
+)
 
 
 def run_report(days: int, output_format: str) -> int:
@@ -71,8 +82,15 @@ async def _collect(settings: Settings, knowledge: Knowledge | None, days: int) -
         await engine.dispose()
 
 
+def in_wita(moment: datetime) -> datetime:
+    """Stored times are UTC (naive ones too)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(WITA)
+
+
 def _when(report: UsageReport) -> str:
-    return f"{report.since:%Y-%m-%d %H:%M} s.d. {report.until:%Y-%m-%d %H:%M} UTC"
+    since, until = in_wita(report.since), in_wita(report.until)
+    return f"{since:%d-%m-%Y %H.%M} s.d. {until:%d-%m-%Y %H.%M} WITA"
 
 
 def format_text(report: UsageReport) -> str:
@@ -81,6 +99,12 @@ def format_text(report: UsageReport) -> str:
         f"Periode: {_when(report)}",
         f"Pesan: {report.total_messages} dari {report.distinct_users} pengguna",
         f"Pesan darurat: {report.emergencies}",
+        *WHAT_IS_RECORDED,
+    ]
+    if report.total_messages == 0:
+        lines.append("Belum ada pesan dari Telegram pada periode ini (percakapan di terminal "
+                     "memang tidak masuk laporan).")
+    lines += [
         "",
         "Pertanyaan per jenis",
     ]
@@ -130,8 +154,8 @@ def _cell(value: object) -> str:
 def format_csv(report: UsageReport) -> str:
     rows: list[dict[str, object]] = [
         {"section": "summary", "key": "days", "value": report.days},
-        {"section": "summary", "key": "since", "value": report.since.isoformat()},
-        {"section": "summary", "key": "until", "value": report.until.isoformat()},
+        {"section": "summary", "key": "since", "value": in_wita(report.since).isoformat()},
+        {"section": "summary", "key": "until", "value": in_wita(report.until).isoformat()},
         {"section": "summary", "key": "total_messages", "value": report.total_messages},
         {"section": "summary", "key": "distinct_users", "value": report.distinct_users},
         {"section": "summary", "key": "emergencies", "value": report.emergencies},
@@ -175,8 +199,8 @@ def report_as_dict(report: UsageReport) -> dict[str, object]:
     return {
         "period": {
             "days": report.days,
-            "since": report.since.isoformat(),
-            "until": report.until.isoformat(),
+            "since": in_wita(report.since).isoformat(),
+            "until": in_wita(report.until).isoformat(),
         },
         "summary": {
             "total_messages": report.total_messages,

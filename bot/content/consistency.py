@@ -696,7 +696,8 @@ def _check_lexicon(document: YamlDocument) -> list[ContentProblem]:
     words = data.get("kata")
     if not isinstance(words, dict):
         return []
-    problems: list[ContentProblem] = []
+    problems: list[ContentProblem] = [*_lexicon_chains(document, words),
+                                      *_misplaced_phrases(document, data.get("frasa"))]
     for informal, standard in words.items():
         line = document.line_of(("kata", informal))
         if isinstance(informal, str) and not _LEXICON_WORD.match(informal):
@@ -708,3 +709,35 @@ def _check_lexicon(document: YamlDocument) -> list[ContentProblem]:
                 f"bentuk baku '{standard}' untuk '{informal}' hanya boleh huruf kecil, angka, "
                 "spasi, dan tanda hubung; tulis \"\" bila kata itu cukup dihapus"))
     return problems
+
+
+def _lexicon_chains(document: YamlDocument, words: dict[Any, Any]) -> list[ContentProblem]:
+    """`bgwi: bagawi` while `bagawi: bekerja` exists: the bot replaces once, so "bgwi" would
+    become "bagawi" and never reach "bekerja"."""
+    problems = []
+    for informal, standard in words.items():
+        if not isinstance(standard, str):
+            continue
+        for word in standard.split():
+            target = words.get(word)
+            if word != informal and isinstance(target, str):
+                problems.append(ContentProblem(document.name, document.line_of(("kata", informal)),
+                    f"'{informal}' diubah menjadi '{word}', padahal '{word}' sendiri diubah "
+                    f"menjadi '{target}' (baris {document.line_of(('kata', word))}); bot hanya "
+                    f"mengubah satu kali, jadi tulis langsung "
+                    f"{informal}: {standard.replace(word, target)}", Severity.WARNING))
+    return problems
+
+
+def _misplaced_phrases(document: YamlDocument, phrases: Any) -> list[ContentProblem]:
+    """A single word under `frasa:` is almost always a slang word appended at the end of the
+    file, below `frasa:` instead of under `kata:`; as a phrase it is never used as a word."""
+    if not isinstance(phrases, dict):
+        return []
+    return [ContentProblem(document.name, document.line_of(("frasa", phrase)),
+                f"'{phrase}' hanya satu kata tetapi tertulis di bagian frasa: (bagian bawah "
+                "berkas, untuk istilah beberapa kata); kata tidak baku ditulis di bagian kata: "
+                f"— pindahkan baris '{phrase}: {standard}' ke atas baris 'frasa:'",
+                Severity.WARNING)
+            for phrase, standard in phrases.items()
+            if isinstance(phrase, str) and len(phrase.split()) == 1]

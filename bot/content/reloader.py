@@ -19,12 +19,15 @@ import contextlib
 import hashlib
 import logging
 import signal
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from bot.content.loader import CONTENT_FILES, LoadResult, content_version, load_content
 from bot.content.problems import ContentProblem
 from bot.content.telegram_html import MAX_MESSAGE_LENGTH, escape
+from bot.content.yaml_source import ContentFileRefused, read_content_bytes
 from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge
 
@@ -34,7 +37,12 @@ ADMIN_PROBLEM_LIMIT = 15
 """Problems listed in the admin's Telegram message; the rest are counted, not shown."""
 _PROBLEM_TEXT_LIMIT = 200
 
+LOAD_TIMEOUT_SECONDS = 60.0
+"""A reload that takes longer is given up (the bot keeps its content); normal loads take ~0.3 s
+and every file's parsing stops by itself after 10 s."""
+
 ResultListener = Callable[[LoadResult], Awaitable[None]]
+_T = TypeVar("_T")
 
 
 Fingerprint = Mapping[str, str]
@@ -51,10 +59,44 @@ def fingerprint(content_dir: Path) -> dict[str, str]:
         return state
     for path in paths:
         try:
-            state[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            state[path.name] = hashlib.sha256(read_content_bytes(path)).hexdigest()
+        except ContentFileRefused as refused:  # a FIFO, /dev/zero, 50 MB: never read, still seen
+            state[path.name] = f"refused: {refused}"
         except OSError:  # deleted or replaced between listing and reading: next poll sees it
             continue
     return state
+
+
+async def in_daemon_thread(function: Callable[[], _T], *, timeout: float) -> _T:
+    """Run `function` in a daemon thread and wait at most `timeout` seconds.
+
+    Not `asyncio.to_thread`: a stuck default-executor thread blocks `asyncio.run()` at exit, so
+    a load that never ends would stop the bot from shutting down. A daemon thread that is still
+    running when the wait gives up is simply abandoned.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[_T] = loop.create_future()
+
+    def settle(value: _T | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)  # type: ignore[arg-type]
+
+    def work() -> None:
+        value: _T | None = None
+        failure: BaseException | None = None
+        try:
+            value = function()
+        except BaseException as error:
+            failure = error
+        with contextlib.suppress(RuntimeError):  # the loop closed while this was abandoned
+            loop.call_soon_threadsafe(settle, value, failure)
+
+    threading.Thread(target=work, name="content-load", daemon=True).start()
+    return await asyncio.wait_for(future, timeout)
 
 
 class ContentReloader:
@@ -69,6 +111,7 @@ class ContentReloader:
         self._engine = engine
         self._content_dir = content_dir
         self.interval = interval
+        self.load_timeout = LOAD_TIMEOUT_SECONDS
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[LoadResult]] = set()
         current = fingerprint(content_dir)
@@ -88,7 +131,11 @@ class ContentReloader:
     async def reload(self) -> LoadResult:
         """Load and validate now; swap the engine's knowledge only when there is no error."""
         async with self._lock:
-            state, result, knowledge = await asyncio.to_thread(self._load)
+            try:
+                state, result, knowledge = await in_daemon_thread(
+                    self._load, timeout=self.load_timeout)
+            except TimeoutError:
+                state, result, knowledge = self._gave_up()
             self._loaded, self._pending = state, None
             self.last_result = result
             if knowledge is not None:
@@ -126,6 +173,16 @@ class ContentReloader:
                 "bot tetap memakai konten sebelumnya, kabari tim teknis")
             return state, LoadResult(None, [*result.problems, problem], result.documents), None
 
+    def _gave_up(self) -> tuple[Fingerprint, LoadResult, None]:
+        """The files as they are now count as tried, so the next change is tried afresh."""
+        log.error("content reload took more than %.0f s and was abandoned", self.load_timeout)
+        problem = ContentProblem(
+            "konten", None, f"memuat konten baru memakan waktu lebih dari "
+            f"{self.load_timeout:.0f} detik dan dihentikan; bot tetap memakai konten sebelumnya. "
+            "Periksa perubahan terakhir dengan bash scripts/content-check.sh, lalu kabari tim "
+            "teknis")
+        return fingerprint(self._content_dir), LoadResult(None, [problem]), None
+
     async def check_for_changes(self) -> LoadResult | None:
         """One poll: the result of a reload when the files changed and have settled, else None.
 
@@ -133,7 +190,8 @@ class ContentReloader:
         """
         if self._lock.locked():
             return None
-        state = await asyncio.to_thread(fingerprint, self._content_dir)
+        state = await in_daemon_thread(lambda: fingerprint(self._content_dir),
+                                       timeout=self.load_timeout)
         if state == self._loaded:
             self._pending = None
             return None
@@ -193,8 +251,8 @@ def format_problems_for_admin(result: LoadResult, *, limit: int = ADMIN_PROBLEM_
                 f"{len(faq.faqs)} pertanyaan, {len(faq.channels)} kanal.")
         if result.warnings:
             text += (f"\n{len(result.warnings)} peringatan (misalnya nomor yang perlu "
-                     "dikonfirmasi ulang); daftar lengkapnya: <code>python -m bot content "
-                     "check</code>")
+                     "dikonfirmasi ulang); daftar lengkapnya: <code>bash "
+                     "scripts/content-check.sh --verbose</code>")
         return text
     errors = result.errors
     lines = [f"❌ <b>Konten baru TIDAK dipakai</b>: {len(errors)} kesalahan. Bot tetap menjawab "
@@ -205,7 +263,7 @@ def format_problems_for_admin(result: LoadResult, *, limit: int = ADMIN_PROBLEM_
     if hidden:
         lines.append(f"… dan {hidden} kesalahan lain.")
     lines += ["", "Perbaiki, simpan, lalu kirim /reload lagi. Daftar lengkap: "
-              "<code>python -m bot content check</code>"]
+              "<code>bash scripts/content-check.sh</code>"]
     text = "\n".join(lines)
     if len(text) > MAX_MESSAGE_LENGTH and limit > 1:
         return format_problems_for_admin(result, limit=limit - 1)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,8 +15,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -21,6 +26,65 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from bot.content.problems import ContentProblem
 
 Path_ = Sequence[str | int]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""The largest content file read; the real ones are under 200 kB, so this only stops accidents
+(a pasted data dump) and hostile files from costing minutes and gigabytes."""
+MAX_PARSE_SECONDS = 10.0
+"""Parsing one file longer than this is stopped, so a reload or a check always ends."""
+MAX_NESTING = 40
+"""Content is never nested deeper than about 5 levels."""
+
+
+class ContentFileRefused(Exception):
+    """A file that is not read at all: not a regular file, or too big. The message is for staff."""
+
+
+def read_content_bytes(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of `path`, refusing anything that could hang or flood the process.
+
+    A FIFO would block `open()` for ever and `/dev/zero` never ends, so the type is checked
+    first (following symlinks), the file is opened non-blocking, checked again on the open
+    descriptor (it may have been swapped in between), and never read past `limit`.
+    """
+    kind = _file_kind(os.stat(path).st_mode)
+    if kind is not None:
+        raise ContentFileRefused(f"ini bukan berkas teks biasa ({kind}), jadi tidak dibaca; "
+                                 "ganti dengan berkas .yaml biasa atau hapus dari folder konten")
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        opened = os.fstat(descriptor)
+        kind = _file_kind(opened.st_mode)
+        if kind is not None:
+            raise ContentFileRefused(f"ini bukan berkas teks biasa ({kind}), jadi tidak dibaca")
+        if opened.st_size > limit:
+            raise ContentFileRefused(_too_big(opened.st_size, limit))
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            content = stream.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(content) > limit:
+        raise ContentFileRefused(_too_big(len(content), limit))
+    return content
+
+
+def _file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is, in words staff can look up."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "pipa/FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "berkas perangkat seperti /dev/zero"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "berkas khusus"
+
+
+def _too_big(size: int, limit: int) -> str:
+    return (f"berkas terlalu besar ({size / 1_048_576:.1f} MB; paling besar "
+            f"{limit // 1_048_576} MB), jadi tidak dibaca; periksa apakah ada isi yang "
+            "tertempel tanpa sengaja")
 
 
 @dataclass(frozen=True)
@@ -103,7 +167,9 @@ def read_yaml(path: Path) -> tuple[YamlDocument | None, list[ContentProblem]]:
     """
     name = path.name
     try:
-        content = path.read_bytes()
+        content = read_content_bytes(path)
+    except ContentFileRefused as refused:
+        return None, [ContentProblem(name, None, str(refused))]
     except FileNotFoundError:
         return None, [ContentProblem(
             name, None, f"berkas tidak ditemukan di folder {path.parent}; "
@@ -125,6 +191,8 @@ def read_yaml(path: Path) -> tuple[YamlDocument | None, list[ContentProblem]]:
     except DuplicateKeyError:
         problems = duplicate_key_problems(name, text)
         raw = _parse(text, allow_duplicate_keys=True)
+    except _Refused as error:
+        return None, [ContentProblem(name, error.line, error.staff_message)]
     except MarkedYAMLError as error:
         return None, [syntax_problem(name, error, text.splitlines())]
     except (ValueError, TypeError, OverflowError) as error:  # a value ruamel cannot build
@@ -164,16 +232,56 @@ _ContentConstructor.add_constructor(
 )
 
 
-def _parse(text: str, *, allow_duplicate_keys: bool) -> Any:
+class _Refused(ComposerError):
+    """Parsing stopped on purpose; `staff_message` says why in Indonesian."""
+
+    def __init__(self, mark: Any, staff_message: str) -> None:
+        super().__init__(None, None, staff_message, mark)
+        self.staff_message = staff_message
+        self.line = mark.line + 1 if mark is not None else None
+
+
+class _BoundedComposer(Composer):
+    """Refuses aliases (`*name`) and stops after the time limit.
+
+    An alias bomb (ten nested lists of ten aliases, half a kilobyte) expands to billions of
+    items; content never needs aliases, so the first one is an error at its line.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise _Refused(event.start_mark,
+                f"tanda '*{event.anchor}' (alias YAML) tidak diizinkan di konten; tulis teksnya "
+                "lengkap di sini, tanpa tanda * atau &")
+        deadline = getattr(self.loader, "deadline", None)
+        if deadline is not None and time.monotonic() > deadline:
+            raise _Refused(self.parser.peek_event().start_mark,
+                f"berkas ini terlalu lama dibaca (lebih dari {MAX_PARSE_SECONDS:.0f} detik) "
+                "sehingga pembacaannya dihentikan; periksa apakah ada isi yang tertempel tanpa "
+                "sengaja")
+        return super().compose_node(parent, index)
+
+
+def content_yaml(*, allow_duplicate_keys: bool = False) -> YAML:
+    """The one way content YAML is parsed: round-trip (for lines), bounded in depth, aliases
+    and time."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _ContentConstructor
+    yaml.Composer = _BoundedComposer
     yaml.allow_duplicate_keys = allow_duplicate_keys
-    return yaml.load(text)
+    yaml.max_depth = MAX_NESTING
+    yaml.deadline = time.monotonic() + MAX_PARSE_SECONDS  # type: ignore[attr-defined]
+    return yaml
+
+
+def _parse(text: str, *, allow_duplicate_keys: bool) -> Any:
+    return content_yaml(allow_duplicate_keys=allow_duplicate_keys).load(text)
 
 
 def duplicate_key_problems(name: str, text: str) -> list[ContentProblem]:
     """Every key written twice in one mapping (ruamel itself stops at the first)."""
-    root = YAML(typ="rt").compose(text)
+    root = content_yaml().compose(text)
     problems: list[ContentProblem] = []
     stack: list[Node] = [root] if root is not None else []
     while stack:
@@ -222,6 +330,13 @@ def syntax_problem(name: str, error: MarkedYAMLError,
     if "'\\t'" in problem or "\\t" in problem:
         return ContentProblem(name, problem_line,
             "ada karakter TAB; YAML hanya boleh memakai spasi untuk indentasi")
+    layout_errors = ("could not find expected ':'", "expected <block end>",
+                     "expected <block mapping start>", "expected '<document start>'",
+                     "mapping values are not allowed")
+    if any(text in problem for text in layout_errors):
+        slip = layout_slip(lines, context_line or 1, problem_line or len(lines))
+        if slip is not None:
+            return ContentProblem(name, *slip)
     if "could not find expected ':'" in problem:
         return ContentProblem(name, context_line or problem_line,
             "baris ini tidak punya tanda titik dua ':' setelah nama kolom, atau teks panjangnya "
@@ -247,6 +362,59 @@ def syntax_problem(name: str, error: MarkedYAMLError,
             "teks yang diawali tanda khusus seperti @, `, %, atau * harus diberi tanda kutip")
     return ContentProblem(name, problem_line or context_line,
         f"kesalahan penulisan YAML ({problem or context}); {hint}")
+
+
+_BLOCK_START = re.compile(r"^\s*(?:-\s+)?[^\s#'\"][^#]*:\s*[|>][-+0-9]*\s*(?:#.*)?$")
+_HAS_COLON = re.compile(r"^\s*(?:-\s+)?(?:\"[^\"]*\"|'[^']*'|[^\s#'\"][^#]*?):(?:\s|$)")
+
+
+def layout_slip(lines: Sequence[str], first: int, last: int) -> tuple[int, str] | None:
+    """(line, message) for the first line between `first` and `last` that YAML cannot place.
+
+    The parser notices such a line only where the structure finally breaks (often many lines
+    later, and in words like "expected '<document start>'"); staff need the line they typed.
+    Two slips cover most cases: text typed inside a comment block without '#', and a line of a
+    `|` block (an answer) indented less than the lines around it.
+    """
+    key_indent: int | None = None  # indentation of the `key: |` line of the current block
+    block_indent: int | None = None  # indentation of the block's text
+    for number, line in enumerate(lines[:last], 1):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if key_indent is not None and stripped:
+            if block_indent is None and indent > key_indent:
+                block_indent = indent
+            if block_indent is not None and indent >= block_indent:
+                continue
+        stray = stripped and not stripped.startswith(("#", "-")) and not _HAS_COLON.match(line)
+        if key_indent is not None and stray and number >= first:
+            expected = block_indent if block_indent is not None else key_indent + 2
+            return number, (
+                f"baris teks ini menjorok {indent} spasi, padahal teks di dalam blok '|' "
+                f"(misalnya answer: |) harus menjorok {expected} spasi, sama dengan baris "
+                "teks lainnya; tambahkan spasi di awal baris ini")
+        if stripped:
+            key_indent = block_indent = None
+        if _BLOCK_START.match(line):
+            key_indent = indent
+            continue
+        if not stripped or stripped.startswith(("#", "-", '"', "'")) or _HAS_COLON.match(line):
+            continue
+        if number < first:
+            continue
+        return number, _stray_text(lines, number, stripped)
+    return None
+
+
+def _stray_text(lines: Sequence[str], number: int, stripped: str) -> str:
+    neighbours = [lines[n].strip() for n in (number - 2, number) if 0 <= n < len(lines)]
+    if any(text.startswith("#") for text in neighbours):
+        return ("baris ini ada di tengah catatan tetapi tidak diawali tanda pagar '#'; tambahkan "
+                "'#' di awal baris ini (semua baris catatan harus diawali '#')")
+    first_word, _, rest = stripped.partition(" ")
+    example = f"{first_word}: {rest}" if rest else f"{first_word}: ..."
+    return ("baris ini tidak punya tanda titik dua ':' setelah namanya; tulis misalnya "
+            f"'{example}' (bila ini catatan, awali dengan tanda pagar '#')")
 
 
 def _unclosed_quote_line(lines: Sequence[str], start: int | None,

@@ -13,6 +13,7 @@ from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
 from bot.language.normaliser import NormalisedText
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
+from bot.language.stemming import stemming_budget
 from bot.prevention.job_ad_check import PROMPT_ACTION as JOB_AD_ACTION
 from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 from bot.prevention.job_offer_check import CANCEL_ACTION
@@ -47,6 +48,10 @@ class Engine:
                  ranking: Ranking | None = None) -> Reply:
         """`forwarded`: the message was forwarded from another chat (a job ad, most often);
         `ranking` replaces the model's scores of `text` (the held-out routing check)."""
+        with stemming_budget():  # a message of made-up words costs milliseconds, not 100s of ms
+            return self._reply(text, forwarded=forwarded, ranking=ranking)
+
+    def _reply(self, text: str, *, forwarded: bool, ranking: Ranking | None) -> Reply:
         knowledge, builder = self._knowledge, self._builder
         normalised = knowledge.normaliser.normalise(text)
         reply = self._decide(knowledge, builder, normalised, text, forwarded, ranking)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -16,7 +17,8 @@ def run_content_check(folder: Path, *args: str,
     `folder` (and run outside the project so no .env is read). `python_code`, run first in the
     same process, can sabotage the checker."""
     env = {**os.environ, "CONTENT_DIR": str(folder), "PYTHONPATH": str(ROOT),
-           "PYTHONIOENCODING": "utf-8"}
+           "PYTHONIOENCODING": "utf-8",
+           "DATA_DIR": tempfile.mkdtemp(prefix="check-data-")}  # no snapshot left in the repo
     env.pop("LOG_LEVEL", None)
     command = ["-m", "bot", "content", "check", *args]
     if python_code is not None:

@@ -235,7 +235,7 @@ def test_warnings_pass_but_fail_with_strict(content_copy: ContentCopy) -> None:
 def test_the_real_content_passes() -> None:
     completed = run_content_check(CONTENT_DIR)
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "Selesai: 0 kesalahan" in completed.stdout
+    assert "\n0 kesalahan" in completed.stdout
     assert "Uji arah contoh:" in completed.stdout
 
 

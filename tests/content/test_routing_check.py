@@ -70,7 +70,7 @@ def test_a_misplaced_example_is_found_with_its_line(content: ContentBundle,
     line = content_copy.insert_after("faq_id.yaml", r"^    examples:",
                                      f'      - "{moved.example}"',
                                      after=content_copy.item_line(target))
-    completed = run_content_check(content_copy.folder)
+    completed = run_content_check(content_copy.folder, "--verbose")  # the full routing list
     expected = f"faq_id.yaml:{line}: contoh '{moved.example}' milik '{target}' malah diarahkan ke"
     assert expected in completed.stdout, completed.stdout
     assert completed.returncode == 0  # a quality hint, not an error; --strict makes it fail

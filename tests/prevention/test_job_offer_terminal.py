@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -30,19 +31,21 @@ def _script(content: ContentBundle, pattern: str) -> list[str]:
     ("safe", "low"), ("doubtful", "check"), ("dangerous", "high"),
 ])
 def test_terminal_check_reaches_the_expected_level(engine: Engine, content: ContentBundle,
-                                                   pattern: str, level: str) -> None:
+                                                   pattern: str, level: str,
+                                                   tmp_path: Path) -> None:
     lines = iter(_script(content, pattern))
     output = io.StringIO()
-    chat(engine, lambda: next(lines), output)
+    chat(engine, lambda _prompt: next(lines), output, chart_dir=tmp_path)
     title = getattr(content.job_offer_check, level).title
     assert title in output.getvalue()
 
 
-def test_terminal_back_and_cancel(engine: Engine, content: ContentBundle) -> None:
+def test_terminal_back_and_cancel(engine: Engine, content: ContentBundle,
+                                  tmp_path: Path) -> None:
     # Answer "Ya", go back (button 4 is "Kembali" after the three answers), then cancel.
     lines = iter(["/cektawaran", "1", "4", "4", "keluar"])
     output = io.StringIO()
-    chat(engine, lambda: next(lines), output)
+    chat(engine, lambda _prompt: next(lines), output, chart_dir=tmp_path)
     text = output.getvalue()
     assert "Pertanyaan 2 dari" in text
     assert text.count("Pertanyaan 1 dari") == 2

@@ -2,8 +2,9 @@
 
 Training with the encoder takes several seconds (cross-validation of two SVMs); start-up must
 not. The key is a hash of exactly what training reads (each example's label and normalised
-text, the encoder's name, the training settings, the scikit-learn version), so any change to
-the content, the normaliser or the code's settings trains afresh. The file is written by this
+text, the encoder's name, the training settings, the scikit-learn version) and of this
+package's source, so any change to the content, the normaliser or the code trains afresh (an
+upgraded bot never unpickles parts of an older shape). The file is written by this
 process into the bot's own data folder and read back by it; it is not for exchanging models.
 """
 
@@ -20,8 +21,9 @@ import sklearn
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
-"""Raise when the pickled parts change shape."""
+_CODE = hashlib.sha256(b"".join(path.read_bytes()
+                                for path in sorted(Path(__file__).parent.glob("*.py"))))
+"""The pickled parts are this package's classes: their source is part of every key."""
 
 
 class ModelStore:
@@ -34,7 +36,8 @@ class ModelStore:
 
     @staticmethod
     def key(parts: Iterable[str]) -> str:
-        digest = hashlib.sha256(f"{FORMAT}|{sklearn.__version__}".encode())
+        digest = _CODE.copy()
+        digest.update(sklearn.__version__.encode())
         for part in parts:
             digest.update(b"\x00" + part.encode())
         return digest.hexdigest()[:24]

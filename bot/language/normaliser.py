@@ -11,9 +11,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.content.telegram_html import MAX_MESSAGE_LENGTH
 from bot.language.spelling import SpellingCorrector
 
-MAX_INPUT_CHARS = 2000
+MAX_INPUT_CHARS = MAX_MESSAGE_LENGTH
+"""All of a Telegram message: danger told at the end of a long story must still be seen."""
+MAX_CORRECTED_WORDS = 150
+"""Typo repair is tried on this many words of a message; past it (a pasted wall of words) the
+rest are kept as written, so a 4 kB message costs milliseconds."""
 _URL = re.compile(r"(https?://|www\.)\S+")
 _REDUPLICATION = re.compile(r"\b([a-z]+)(?:-\1\b|2\b)")
 _REPEATED = re.compile(r"([a-z])\1{2,}")
@@ -62,7 +67,8 @@ class Normaliser:
             if not raw:
                 continue
             for token in self._expand(raw):
-                tokens.append(self._corrector.correct(token) if self._corrector else token)
+                repair = self._corrector is not None and len(tokens) < MAX_CORRECTED_WORDS
+                tokens.append(self._corrector.correct(token) if repair else token)
         return NormalisedText(self._join_phrases(tokens))
 
     def _join_phrases(self, tokens: list[str]) -> tuple[str, ...]:

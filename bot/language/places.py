@@ -27,23 +27,31 @@ class AliasFinder:
             tokens = tuple(word(t) for t in normalise(name).tokens)
             if tokens:
                 aliases.append((tokens, owner))
-        self._aliases = sorted(aliases, key=lambda item: -len(item[0]))
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        self._owner: dict[tuple[str, ...], str] = {}
+        for alias, owner in aliases:
+            self._by_first.setdefault(alias[0], []).append(alias)
+            self._owner.setdefault(alias, owner)
         self._word = word
 
     def find(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Owners in the order their longest names were found, each once."""
         words = [self._word(t) for t in tokens]
+        matches = [  # (longest first, then leftmost): indexed by first word, one pass
+            (-len(alias), start, alias)
+            for start, first in enumerate(words)
+            for alias in self._by_first.get(first, ())
+            if tuple(words[start : start + len(alias)]) == alias
+        ]
         found: list[str] = []
         used = [False] * len(words)
-        for alias, owner in self._aliases:
-            size = len(alias)
-            for start in range(len(words) - size + 1):
-                span = range(start, start + size)
-                if tuple(words[start : start + size]) == alias and not any(used[i] for i in span):
-                    for i in span:
-                        used[i] = True
-                    if owner not in found:
-                        found.append(owner)
+        for _, start, alias in sorted(matches):
+            span = range(start, start + len(alias))
+            if not any(used[i] for i in span):
+                for i in span:
+                    used[i] = True
+                if self._owner[alias] not in found:
+                    found.append(self._owner[alias])
         return tuple(found)
 
 

@@ -110,7 +110,9 @@ def _cued_replacement(word: str, capitalised: bool, cue: _Cue, known: KnownWords
             cue.placeholder == PLACE and word in known.regions):
         return False
     if capitalised or word in known.common_names:
-        return cue.placeholder == NAME or cue.strict or not known.is_content_word(word)
+        # A capitalised place outside Kaltim's regions goes too, even when content names it
+        # ("ke Tawau"): the regions are all the geography a report needs.
+        return cue.placeholder in (NAME, PLACE) or cue.strict or not known.is_content_word(word)
     if cue.placeholder == NAME or cue.strict:
         return not known.is_content_word(word)
     return not known.is_known(word)

@@ -110,13 +110,14 @@ def test_an_edited_entry_and_a_new_warning_are_listed(content_copy: ContentCopy)
     check(content_copy, router)
     content_copy.insert_after(FAQ, r"^    examples:", '      - "contoh tambahan uji"',
                               after=content_copy.item_line("apa-itu-tppo"))
-    line = content_copy.replace_line(FAQ, r"^    verified_on: ", "    verified_on: null",
+    line = content_copy.replace_line(FAQ, r"^    reported_on: ", '    reported_on: "2024-01-28"',
                                      after=content_copy.item_line("sapa-129"))
     status, output = check(content_copy, router)
     assert status == 0
     assert (f"{FAQ}:{content_copy.item_line('apa-itu-tppo')}: pertanyaan 'apa-itu-tppo' diubah "
             "(examples +1 -0)") in output
-    assert f"{FAQ}:{line}: PERINGATAN: kanal 'sapa-129' belum pernah dikonfirmasi" in output
+    assert (f"{FAQ}:{line}: PERINGATAN: kanal 'sapa-129': nomornya terakhir diberitakan "
+            "28-01-2024, lebih dari 12 bulan lalu") in output
     assert "(baru)" in output
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.bundle import ContentBundle
+from bot.content.channels import shows_numbers
 from bot.telegram.commands import ALL_COMMANDS
 from tests.conftest import ROOT
 
@@ -113,9 +114,9 @@ def number_of(screen: str, label: str) -> str:
 
 def test_the_job_offer_check_with_typed_answers_and_a_wrong_entry(
         terminal: Terminal, content: ContentBundle) -> None:
-    questions = content.job_offer_check.questions
     screen = terminal.type("/cektawaran")
-    assert f"Pertanyaan 1 dari {len(questions)}" in screen
+    total = int(re.search(r"Pertanyaan 1 dari (\d+)", screen).group(1))
+    assert total >= len(content.job_offer_check.questions)
     assert "Pertanyaan 2 dari" in terminal.type("ya")
     wrong = terminal.type("besok saja")
     assert "Jawaban itu tidak ada di pilihan" in flat(wrong)
@@ -123,7 +124,7 @@ def test_the_job_offer_check_with_typed_answers_and_a_wrong_entry(
     assert "Pertanyaan 2 dari" in terminal.type("99")  # a number not offered: asked again
     assert "Pertanyaan 3 dari" in terminal.type("Tidak")
     assert "Pertanyaan 2 dari" in terminal.type("kembali")
-    for position in range(2, len(questions) + 1):
+    for position in range(2, total + 1):
         screen = terminal.type("tidak tahu" if position % 2 else "3")
     assert any(getattr(content.job_offer_check, level).title in screen
                for level in ("low", "check", "high"))
@@ -142,8 +143,8 @@ def test_every_kind_of_button_does_something_visible(terminal: Terminal,
     assert path.is_file() and path.read_bytes().startswith(b"\x89PNG")
     assert path.is_relative_to(data_dir)
     emergency = terminal.type("tolong saya disekap majikan")
-    erase = terminal.type(number_of(emergency, "Hapus jejak"))
-    assert "Hapus jejak hanya bekerja di Telegram" in flat(erase)
+    erase = terminal.type(number_of(emergency, "Keluar cepat"))
+    assert "Keluar cepat hanya bekerja di Telegram" in flat(erase)
     link_screen = terminal.type("/lapor")
     url_button = re.search(r"\[(\d+)\] [^\n]*→ (https?://\S+)", link_screen)
     assert url_button, link_screen
@@ -164,8 +165,8 @@ def test_telegrams_commands_work_and_long_lists_are_paged(terminal: Terminal,
     assert len(first_page.strip().splitlines()) <= 30
     lines = [*first_page.splitlines(), *terminal.type("").splitlines()]
     assert all(len(line) <= 80 for line in lines if "→ http" not in line)
-    numbers = [number for channel in content.faq.channels
-               for number in (channel.phone, channel.whatsapp) if number]
+    numbers = [number for channel in content.faq.channels if shows_numbers(channel)
+               and not channel.is_local for number in (channel.phone, channel.whatsapp) if number]
     assert numbers
     for number in numbers:  # each number whole on one line, never split by the wrapping
         assert any(number in line for line in lines), number

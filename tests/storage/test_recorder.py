@@ -245,13 +245,13 @@ async def test_delete_user_data_removes_every_row_of_that_user_only(
             user_id=user, chat_id=user)
     before = await all_rows(session_factory)
     assert all(before[model.__tablename__] for model in USER_TABLES)  # every table has rows
-    assert sum(len(rows) for rows in before.values()) == 20
+    assert sum(len(rows) for rows in before.values()) == 22
 
     deleted = await recorder.delete_user_data(user_id=USER)
 
     after = await all_rows(session_factory)
-    assert deleted == 10
-    assert sum(len(rows) for rows in after.values()) == 10
+    assert deleted == 11
+    assert sum(len(rows) for rows in after.values()) == 11
     assert keys.key_for(USER) not in all_values(after)
     assert keys.key_for(OTHER_USER) in all_values(after)
     assert await recorder.delete_user_data(user_id=USER) == 0

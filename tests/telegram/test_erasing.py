@@ -115,7 +115,7 @@ async def test_hapusdata_never_claims_success_without_storage(bot: RunningBot,
                   if c.method == "sendMessage")
     calls = await bot.exchange(bot.api.updates.callback("v1|deldata-yes", message=prompt.result))
     messages = engine.knowledge.content.messages
-    assert _answer(calls)["text"] == toast(engine, messages.error)
+    assert _answer(calls)["text"] == toast(engine, messages.storage_unavailable)
     assert all(c.params.get("text") != messages.delete_data_done for c in calls)
 
 

@@ -39,13 +39,13 @@ async def _converse(bot: RunningBot) -> None:
 IDENTIFYING_CONVERSATION = [
     "nama saya Siti Aminah, tinggal di gang Mawar dekat Sungai Pinang, bagaimana cara menanam "
     "cabai di pot?",
-    "nama saya Budi Santoso dari Tawau, bagaimana cara menanam cabai di pot?",
+    "nama saya Budi Santoso dari Muara Badak, bagaimana cara menanam cabai di pot?",
     "majikan saya Pak Hendra di PT Sinar Abadi, akunnya @agen_kaltim, nomornya 0812-3456-7890, "
     "resep rendang apa ya",
     "NIK saya 6471020304050001 dan rekening BRI 1234567890 atas nama Dewi Lestari, alamat "
     "Jl. Cendana no 12 mess Karya Utama, cara bikin kue?",
 ]
-IDENTIFYING_WORDS = ["Siti", "Aminah", "Mawar", "Pinang", "Budi", "Santoso", "Tawau", "Hendra",
+IDENTIFYING_WORDS = ["Siti", "Aminah", "Mawar", "Pinang", "Budi", "Santoso", "Badak", "Hendra",
                      "Sinar Abadi", "agen_kaltim", "0812-3456-7890", "081234567890",
                      "6471020304050001", "1234567890", "Dewi", "Lestari", "Cendana", "Karya"]
 

@@ -80,9 +80,12 @@ async def test_storage_down_at_start_says_coba_lagi_then_opens_in_the_background
         assert toasts == [toast(engine, messages.storage_unavailable)]
         assert "coba lagi" in toasts[0]
         assert not any(c.method == "editMessageText" for c in calls)  # no "sudah dihapus"
-        texts = [c.params["text"] for c in await bot.exchange(api.updates.text("/langganan"))
-                 if c.method == "sendMessage"]
-        assert texts and "coba lagi" in texts[-1]
+        warning = [c for c in await bot.exchange(api.updates.text("/langganan"))
+                   if c.method == "sendMessage"][-1]  # the watched-phone warning comes first
+        calls = await bot.exchange(api.updates.callback("v1|tips-sub", message=warning.result))
+        texts = [c.params.get("text", "") for c in calls
+                 if c.method in ("sendMessage", "editMessageText", "answerCallbackQuery")]
+        assert texts and any("coba lagi" in text for text in texts)
         assert all(messages.delete_data_done not in text for text in texts)
 
         blocker.unlink()  # the operator fixes it; the next retry opens storage

@@ -48,6 +48,7 @@ async def _converse(api: FakeBotApi, send: Send, user: int, codes: str, *,
     await send(updates.callback("v1|fb:apa-itu-tppo:1", message=_last_to(api, user).result,
                                 user_id=user))
     await send(updates.text("/langganan", chat_id=user))
+    await send(updates.callback("v1|tips-sub", message=_last_to(api, user).result, user_id=user))
     await send(updates.text("/cektawaran", chat_id=user))
     for code in codes:
         current = _last_to(api, user)
@@ -88,6 +89,8 @@ async def _run_script(api: FakeBotApi, engine: Engine, content: ContentBundle,
             await _converse(api, send, user, _codes(content, pattern),
                             delete=user == USERS[-1])
         await asyncio.sleep(0.2)  # the last handled marks
+        for application in applications:
+            assert await application.bot_data[STORAGE_KEY].writer.flush()
         rows = await _rows(applications[0])
     return rows, driver.posts
 

@@ -11,6 +11,14 @@ if [ -z "$VERSION" ]; then
     pg_createcluster "$(ls /usr/lib/postgresql | sort -V | tail -n1)" main >&2
     VERSION="$(ls /etc/postgresql | sort -V | tail -n1)"
 fi
+# Each test's schema holds every table; dropping many at once needs more lock slots than the
+# default 64 per transaction ("out of shared memory").
+CONF="/etc/postgresql/$VERSION/main/conf.d/tppo-tests.conf"
+if [ ! -f "$CONF" ]; then
+    mkdir -p "$(dirname "$CONF")"
+    echo "max_locks_per_transaction = 512" > "$CONF"
+    pg_ctlcluster "$VERSION" main restart >&2 2>/dev/null || true
+fi
 pg_ctlcluster "$VERSION" main start >&2 2>/dev/null || true
 for _ in $(seq 1 30); do
     pg_isready -h 127.0.0.1 -q && break

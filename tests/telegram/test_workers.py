@@ -79,6 +79,8 @@ async def _run_script(api: FakeBotApi, engine: Engine, content: ContentBundle,
         await driver.deliver_in_order([{"update_id": next(update_ids), **update}])
         for application in applications:
             await asyncio.wait_for(application.update_queue.join(), 10)
+        for application in applications:  # a person's next tap comes after this one is stored
+            assert await application.bot_data[STORAGE_KEY].writer.flush()
 
     async with AsyncExitStack() as stack:
         for application, each in zip(applications, settings, strict=True):

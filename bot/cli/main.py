@@ -72,6 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
+    except ModuleNotFoundError as missing:
+        # A venv older than pyproject.toml (or none): one line, not an English traceback.
+        sys.exit(f"Paket '{missing.name}' belum terpasang. Jalankan lewat "
+                 "scripts/content-check.sh atau scripts/run.sh (keduanya memasang semua yang "
+                 "diperlukan), atau: bash scripts/setup.sh")
     except BrokenPipeError:
         # `ask ... | head`: the reader has gone. Point stdout at /dev/null so the interpreter's
         # final flush does not raise again, and stop quietly as Unix tools do.

@@ -8,44 +8,35 @@ that no one writes are harmless: they simply never occur in a message.
 
 from __future__ import annotations
 
-_VOWELS = frozenset("aeiou")
 _SUFFIXES = ("", "i", "kan", "an", "in", "nya", "inya", "kannya", "annya", "lah", "ku", "mu")
 _SIMPLE_PREFIXES = ("", "di", "ter", "ke", "ber", "se", "diper", "memper")
 
 
+_NASAL_RULES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    # first letters, formal meN- forms, spoken N- form ("rest" is the root without its first letter)
+    ("aeiou", ("meng{word}",), "ng{word}"),
+    ("k", ("meng{rest}", "meng{word}"), "ng{rest}"),
+    ("p", ("mem{rest}", "mem{word}"), "m{rest}"),
+    ("t", ("men{rest}", "men{word}"), "n{rest}"),
+    ("s", ("meny{rest}", "men{word}"), "ny{rest}"),
+    ("c", ("men{word}",), "ny{rest}"),
+    ("jd", ("men{word}",), "n{word}"),
+    ("bfv", ("mem{word}",), "m{word}"),
+    ("gh", ("meng{word}",), "ng{word}"),
+)
+_NASAL_BY_LETTER = {letter: (formal, spoken) for letters, formal, spoken in _NASAL_RULES
+                    for letter in letters}
+_NASAL_OTHER: tuple[tuple[str, ...], str | None] = (("me{word}",), None)
+
+
 def _nasal_forms(word: str) -> set[str]:
     """meN-/peN- and the spoken N- ("mukul", "nyekap", "ngurung"), with their sound changes."""
-    first, rest = word[0], word[1:]
-    spoken: set[str] = {"nge" + word}
-    if first in _VOWELS:
-        formal = {"meng" + word}
-        spoken.add("ng" + word)
-    elif first == "k":
-        formal = {"meng" + rest, "meng" + word}
-        spoken.add("ng" + rest)
-    elif first == "p":
-        formal = {"mem" + rest, "mem" + word}
-        spoken.add("m" + rest)
-    elif first == "t":
-        formal = {"men" + rest, "men" + word}
-        spoken.add("n" + rest)
-    elif first == "s":
-        formal = {"meny" + rest, "men" + word}
-        spoken.add("ny" + rest)
-    elif first == "c":
-        formal = {"men" + word}
-        spoken.add("ny" + rest)
-    elif first in "jd":
-        formal = {"men" + word}
-        spoken.add("n" + word)
-    elif first in "bfv":
-        formal = {"mem" + word}
-        spoken.add("m" + word)
-    elif first in "gh":
-        formal = {"meng" + word}
-        spoken.add("ng" + word)
-    else:
-        formal = {"me" + word}
+    formal_templates, spoken_template = _NASAL_BY_LETTER.get(word[0], _NASAL_OTHER)
+    parts = {"word": word, "rest": word[1:]}
+    formal = {template.format(**parts) for template in formal_templates}
+    spoken = {"nge" + word}
+    if spoken_template is not None:
+        spoken.add(spoken_template.format(**parts))
     nouns = {"pe" + form[2:] for form in formal}
     return formal | nouns | spoken
 

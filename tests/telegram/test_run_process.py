@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.settings import Settings
 from tests.conftest import CONTENT_DIR, ROOT
 from tests.fake_bot_api import TOKEN, FakeBotApi
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
 from tests.telegram.test_webhook import free_port
 
-SETTING_NAMES = {"telegram_bot_token", "telegram_api_base_url", "webhook_url", "webhook_secret",
-                 "listen_host", "listen_port", "bot_admin_ids", "database_url", "content_dir",
-                 "data_dir", "pseudonym_secret", "log_level", "update_lease_seconds"}
+SETTING_NAMES = frozenset(Settings.model_fields)
 UNIQUE_WORDS = "kataunikrahasia"
 
 
@@ -30,30 +31,42 @@ def bot_env(**settings: str) -> dict[str, str]:
     return env
 
 
+@contextlib.asynccontextmanager
+async def bot_process(cwd: Path, env: dict[str, str]) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot run` as a child process, killed if the test leaves it running."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def stop(process: asyncio.subprocess.Process, stop_signal: signal.Signals) -> str:
+    """Send `stop_signal`, wait for the exit and return what the process logged."""
+    process.send_signal(stop_signal)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    return stderr.decode()
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 async def test_a_stop_signal_finishes_the_reply_under_way_and_exits_0(
         api: FakeBotApi, tmp_path: Path, stop_signal: signal.Signals) -> None:
     env = bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
                   LOG_LEVEL="DEBUG", DATA_DIR=str(tmp_path))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
+    async with bot_process(tmp_path, env) as process:
         await api.wait_for(lambda: bool(api.calls_to("getUpdates")), timeout=30)
         api.delays["sendMessage"] = 1.0
         update_id = await api.push(api.updates.text(f"{UNIQUE_WORDS} apa itu tppo"))
         await api.wait_for(lambda: bool(api.calls_to("sendMessage")), timeout=10)
-        process.send_signal(stop_signal)  # while the reply is still being sent
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode == 0, stderr.decode()
+        log = await stop(process, stop_signal)  # while the reply is still being sent
+    assert process.returncode == 0, log
     [reply] = api.calls_to("sendMessage")
     assert reply.responded, "the bot exited before its reply was delivered"
     assert any(int(c.params.get("offset") or 0) > update_id for c in api.calls_to("getUpdates"))
-    log = stderr.decode()
     assert "Stopped" in log
     for secret in (TOKEN, TOKEN.split(":")[1], UNIQUE_WORDS, str(PRIVATE_USER_ID)):
         assert secret not in log
@@ -75,21 +88,13 @@ async def test_empty_webhook_variables_mean_polling_with_a_health_check(
     env = bot_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url, WEBHOOK_URL="",
                   WEBHOOK_SECRET="", PSEUDONYM_SECRET="", LISTEN_HOST="127.0.0.1",
                   LISTEN_PORT=str(port), DATA_DIR=str(tmp_path))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
+    async with bot_process(tmp_path, env) as process:
         await api.wait_for(lambda: bool(api.calls_to("getUpdates")), timeout=60)
         async with httpx.AsyncClient() as client:
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert (await client.get(f"http://127.0.0.1:{port}/lain")).status_code == 404
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode == 0, stderr.decode()
+        log = await stop(process, signal.SIGTERM)
+    assert process.returncode == 0, log
     assert health.status_code == 200 and health.json()["status"] == "ok"
     assert api.calls_to("setWebhook") == []
 

@@ -84,6 +84,20 @@ def describe_failure(error: BaseException) -> str:
     return "/".join(parts)
 
 
+async def guarded_transaction(
+    sessions: async_sessionmaker[AsyncSession], operation: str,
+    work: Callable[[AsyncSession], Awaitable[T]], failed: T,
+) -> T:
+    """Run `work` in one transaction; on any database failure log `operation` and return
+    `failed`, so a storage fault never breaks a reply."""
+    try:
+        async with sessions() as session, session.begin():
+            return await work(session)
+    except Exception as error:
+        log.warning("storage %s failed: %s", operation, describe_failure(error))
+        return failed
+
+
 def dialect_insert(dialect_name: str, table: Any) -> Any:
     """INSERT with ON CONFLICT support: one atomic statement, safe under concurrency."""
     if dialect_name == "sqlite":
@@ -313,10 +327,4 @@ class InteractionRecorder:
     async def _guarded(
         self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], failed: T
     ) -> T:
-        """Run `work` in one transaction; on any database failure log it and return `failed`."""
-        try:
-            async with self._session_factory() as session, session.begin():
-                return await work(session)
-        except Exception as error:
-            log.warning("storage %s failed: %s", operation, describe_failure(error))
-            return failed
+        return await guarded_transaction(self._session_factory, operation, work, failed)

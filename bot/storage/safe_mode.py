@@ -8,7 +8,6 @@ next message. Failures are logged by operation only and reported to the caller a
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import DELETABLE_WINDOW, RecentMessage, SafeModeChat, utc_now
-from bot.storage.recorder import describe_failure, dialect_insert
+from bot.storage.recorder import dialect_insert, guarded_transaction
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -125,9 +123,4 @@ class SafeModeStore:
 
     async def _guarded(self, operation: str, work: Callable[[AsyncSession], Awaitable[T]],
                        failed: T) -> T:
-        try:
-            async with self._sessions() as session, session.begin():
-                return await work(session)
-        except Exception as error:
-            log.warning("storage safe mode %s failed: %s", operation, describe_failure(error))
-            return failed
+        return await guarded_transaction(self._sessions, f"safe mode {operation}", work, failed)

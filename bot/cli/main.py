@@ -42,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="bentuk laporan: text (dibaca), csv (spreadsheet), json")
 
     chart = commands.add_parser("chart", help="tulis grafik statistik ke berkas PNG")
-    chart.add_argument("--out", required=True, metavar="BERKAS.png",
-                       help="nama berkas PNG yang ditulis")
+    chart.add_argument("--out", required=True, metavar="FOLDER",
+                       help="folder tempat semua grafik ditulis sebagai berkas PNG "
+                            "(dibuat bila belum ada)")
 
     bench = commands.add_parser("bench", help="ukur kecepatan")
     bench.add_argument("part", nargs="?",

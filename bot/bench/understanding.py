@@ -29,7 +29,6 @@ from bot.understanding.model import Ranking, Scored
 
 NARRATIVE_WORDS = 30
 """Items of the older question sets longer than this count as narratives."""
-NON_FAQ = frozenset({"emergency", OFFTOPIC, "stats", "smalltalk", "job_offer"})
 _INTENT_LABELS = {"fallback": OFFTOPIC}
 
 

@@ -43,7 +43,7 @@ def _fold(text: str) -> str:
 
 class Normaliser:
     def __init__(self, slang: Mapping[str, str], corrector: SpellingCorrector | None = None,
-                 phrases: Mapping[str, str] | None = None):
+                 phrases: Mapping[str, str] | None = None) -> None:
         self._slang = {key.lower(): value.lower().split() for key, value in slang.items()}
         self._corrector = corrector
         # Longest first, so "tindak pidana perdagangan orang" wins over "perdagangan orang";

@@ -37,7 +37,8 @@ def _edit_distance(a: str, b: str) -> int:
 class SpellingCorrector:
     """Maps an unknown word to the one domain word within edit distance 1 (2 for long words)."""
 
-    def __init__(self, vocabulary: Iterable[str], frequencies: dict[str, int] | None = None):
+    def __init__(self, vocabulary: Iterable[str],
+                 frequencies: dict[str, int] | None = None) -> None:
         self._vocabulary = frozenset(w for w in vocabulary if len(w) >= MIN_LENGTH)
         self._frequencies = frequencies or {}
         self._index: dict[str, set[str]] = defaultdict(set)

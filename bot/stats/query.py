@@ -101,7 +101,8 @@ def ranking_wanted(tokens: Sequence[str], *, years: Sequence[int]) -> RankBy | N
 
 
 class StatsQueryParser:
-    def __init__(self, regions: Sequence[Region], normalise: Callable[[str], NormalisedText]):
+    def __init__(self, regions: Sequence[Region],
+                 normalise: Callable[[str], NormalisedText]) -> None:
         self._regions = AliasFinder(
             ((name, r.id) for r in regions for name in (r.name, *r.aliases)), normalise)
 

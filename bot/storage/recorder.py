@@ -294,6 +294,17 @@ class InteractionRecorder:
 
         await self._write("record_job_offer_check", work)
 
+    async def record_job_ad_check(self, *, user_id: int, level: str,
+                                  sign_ids: Sequence[str]) -> None:
+        """The verdict of a job advertisement; the ad itself never reaches storage."""
+        key, now = self._keys.key_for(user_id), self._clock()
+        stored = fitting_sign_ids(sign_ids)
+
+        async def work(session: AsyncSession) -> None:
+            session.add(JobAdCheck(user_key=key, created_at=now, level=level, sign_ids=stored))
+
+        await self._write("record_job_ad_check", work)
+
     async def _write(self, operation: str, work: Callable[[AsyncSession], Awaitable[None]]) -> bool:
         """Queue `work` (True when queued) or, without a writer, run it (True when done)."""
         if self._writer is not None:
@@ -312,17 +323,6 @@ class InteractionRecorder:
         if self._writer is not None:
             return await self._writer.call(operation, work, failed)
         return await self._guarded(operation, work, failed)
-
-    async def record_job_ad_check(self, *, user_id: int, level: str,
-                                  sign_ids: Sequence[str]) -> None:
-        """The verdict of a job advertisement; the ad itself never reaches storage."""
-        key, now = self._keys.key_for(user_id), self._clock()
-        stored = fitting_sign_ids(sign_ids)
-
-        async def work(session: AsyncSession) -> None:
-            session.add(JobAdCheck(user_key=key, created_at=now, level=level, sign_ids=stored))
-
-        await self._guarded("record_job_ad_check", work, None)
 
     async def _guarded(
         self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], failed: T

@@ -33,9 +33,6 @@ class JobAdCheck:
     def is_job_ad(self, text: str, *, forwarded: bool = False) -> bool:
         return self._reader.is_job_ad(text, forwarded=forwarded)
 
-    def assess(self, text: str) -> JobAdAssessment:
-        return self._reader.assess(text)
-
     def _expand(self, text: str) -> str:
         return expand_placeholders(text.strip(), self._channels)
 

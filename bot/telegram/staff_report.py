@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from bot.content.telegram_html import MAX_MESSAGE_LENGTH, escape
 from bot.engine.knowledge import Knowledge
+from bot.prevention.job_ad import OfferLevel
 from bot.stats.answers import indonesian_date
 from bot.storage.report import INTENT_LABELS, UsageReport
 
 TOP_ROWS = 5
 QUOTE_LIMIT = 80
 """Characters of a question or FAQ title shown in one row."""
+JOB_AD_LEVEL_LABELS = {OfferLevel.HIGH: "🔴", OfferLevel.MEDIUM: "🟡", OfferLevel.LOW: "⚪"}
 
 
 def report_html(report: UsageReport, knowledge: Knowledge | None,
@@ -77,9 +79,6 @@ def _unanswered(report: UsageReport, top: int) -> str:
         lines.append("(tidak ada)")
     lines += _more(len(report.unanswered), top)
     return "\n".join(lines)
-
-
-JOB_AD_LEVEL_LABELS = {"high": "🔴", "medium": "🟡", "low": "⚪"}
 
 
 def _job_ads(report: UsageReport, knowledge: Knowledge | None, top: int) -> str:

@@ -84,11 +84,7 @@ def return_to_memory(chat_data: dict[Any, Any] | None, ids: Iterable[int]) -> No
 async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> list[int]:
     """The remembered ids of this private chat (memory and storage), oldest first, forgetting
     them; `give_back` what could not be deleted."""
-    ids = set(_take_pending(context))
-    memory = _memory(context)
-    if memory is not None:
-        ids.update(memory)
-        memory.clear()
+    ids = take_from_memory(context.chat_data)
     recorder = recorder_of(context)
     if recorder is not None:
         ids.update(await recorder.recent_message_ids(user_id=user_id))
@@ -101,9 +97,7 @@ async def give_back(context: ContextTypes.DEFAULT_TYPE, user_id: int,
                     ids: Iterable[int]) -> None:
     """Remember again ids that could not be deleted, so "coba lagi" can still reach them."""
     kept = list(ids)
-    memory = _memory(context)
-    if memory is not None:
-        memory.extend(kept)
+    return_to_memory(context.chat_data, kept)
     recorder = recorder_of(context)
     if recorder is not None and kept:
         await call_safely("remember message ids", lambda: recorder.remember_sent_messages(

@@ -18,6 +18,8 @@ from bot.content.models import Channel, FaqEntry
 from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Button, ChartRequest, Intent, Reply
 from bot.language.places import NO_PLACE, PlaceMention
+from bot.prevention.job_ad_check import PROMPT_ACTION as JOB_AD_ACTION
+from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 
 BUTTON_LABEL_LIMIT = 48
 FAQ_PAGE_SIZE = 6
@@ -27,10 +29,11 @@ MENU_BUTTONS: tuple[tuple[Button, ...], ...] = (
      Button("📊 Statistik Kaltim", action="stats")),
     (Button("📞 Lapor & bantuan", action="channels"),
      Button("🚨 Darurat", action="emergency")),
-    (Button("📋 Cek lowongan", action="jobad"), Button("🔎 Cek tawaran kerja", action="jc")),
+    (Button("📋 Cek lowongan", action=JOB_AD_ACTION),
+     Button("🔎 Cek tawaran kerja", action=JOB_CHECK_ACTION)),
     (Button("🔒 Privasi", action="privacy"), Button("ℹ️ Tentang bot", action="about")),
 )
-JOB_CHECK_BUTTON = Button("🔎 Cek tawaran kerja ini", action="jc")
+JOB_CHECK_BUTTON = Button("🔎 Cek tawaran kerja ini", action=JOB_CHECK_ACTION)
 LOCAL_HEADING = "Layanan di {place}:"
 HOME_HEADING = "Bila Anda di Indonesia:"
 GENERAL_HEADING = "Layanan untuk seluruh Indonesia dan Kaltim:"

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from telegram import BotCommand
 
+from bot.prevention import job_ad_check, job_offer_check
+
 
 @dataclass(frozen=True)
 class CommandSpec:
@@ -25,9 +27,11 @@ ENGINE_COMMANDS = (
     CommandSpec("statistik", "Statistik kasus TPPO di Kalimantan Timur", "stats"),
     CommandSpec("lapor", "Layanan bantuan dan cara melapor", "channels"),
     CommandSpec("darurat", "Nomor darurat bila Anda dalam bahaya", "emergency"),
-    CommandSpec("cektawaran", "Cek tanda bahaya sebuah tawaran kerja", "jc"),
-    CommandSpec("ceklowongan", "Teruskan iklan lowongan kerja untuk dicek tanda bahayanya",
-                "jobad"),
+    CommandSpec(job_offer_check.DEEP_LINK_PAYLOAD, "Cek tanda bahaya sebuah tawaran kerja",
+                job_offer_check.ACTION),
+    CommandSpec(job_ad_check.DEEP_LINK_PAYLOAD,
+                "Teruskan iklan lowongan kerja untuk dicek tanda bahayanya",
+                job_ad_check.PROMPT_ACTION),
     CommandSpec("privasi", "Data apa yang disimpan bot ini", "privacy"),
     CommandSpec("tentang", "Tentang bot ini", "about"),
     CommandSpec("bantuan", "Cara memakai bot ini", "help"),

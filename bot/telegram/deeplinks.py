@@ -11,10 +11,13 @@ import re
 from telegram.constants import MessageLimit
 from telegram.helpers import create_deep_linked_url
 
+from bot.prevention import job_ad_check, job_offer_check
+
 FAQ_PREFIX = "faq_"
 DEEP_LINK_MAX_LENGTH = int(MessageLimit.DEEP_LINK_LENGTH)  # 64
 PAYLOAD_ACTIONS = {"statistik": "stats", "lapor": "channels", "darurat": "emergency",
-                   "cektawaran": "jc", "ceklowongan": "jobad"}
+                   job_offer_check.DEEP_LINK_PAYLOAD: job_offer_check.ACTION,
+                   job_ad_check.DEEP_LINK_PAYLOAD: job_ad_check.PROMPT_ACTION}
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")
 
 

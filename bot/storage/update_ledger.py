@@ -14,6 +14,7 @@ import base64
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import and_, delete, select, update
@@ -31,6 +32,7 @@ CHUNK = 200
 """Rows per statement: well under SQLite's limit of bound parameters."""
 
 ledger = UpdateRecord.__table__
+T = TypeVar("T")
 
 
 class PayloadCipher:
@@ -76,7 +78,7 @@ class Lease:
         return self.now + self.length
 
 
-def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -88,10 +90,10 @@ async def admit(connection: AsyncConnection, incoming: Sequence[Incoming],
     (already handled, or being handled by a live worker)."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     claimed: set[int] = set()
-    for start in range(0, len(incoming), CHUNK):
+    for chunk in _chunks(incoming):
         rows = [{"update_id": item.update_id, "status": PENDING, "payload": item.payload,
                  "lease_owner": lease.owner, "lease_until": lease.until, "attempts": 1,
-                 "received_at": lease.now} for item in incoming[start:start + CHUNK]]
+                 "received_at": lease.now} for item in chunk]
         statement = (dialect.insert(ledger).values(rows)
                      .on_conflict_do_nothing(index_elements=["update_id"])
                      .returning(ledger.c.update_id))

@@ -23,6 +23,9 @@ class OfferLevel(StrEnum):
 
 @dataclass(frozen=True)
 class JobAdAssessment:
+    """The verdict on one ad; `official` lists what it names of official programmes, which
+    never lowers `level`."""
+
     level: OfferLevel
     score: int
     signs: tuple[WarningSign, ...]
@@ -43,6 +46,9 @@ class _CompiledSign:
 
 
 class JobAdReader:
+    """Applies `content/tanda_lowongan.yaml` to a text: is it an ad, and which signs it shows.
+    The content's words and patterns are compiled once, here."""
+
     def __init__(self, content: JobAdContent) -> None:
         self._content = content
         recognition = content.recognition

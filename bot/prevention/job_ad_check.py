@@ -25,6 +25,8 @@ SIGN_SEPARATOR = ","
 
 
 class JobAdCheck:
+    """"Cek lowongan" for the engine: recognise an ad, then answer with its verdict."""
+
     def __init__(self, content: JobAdContent, channels: Mapping[str, Channel]) -> None:
         self._content = content
         self._channels = channels

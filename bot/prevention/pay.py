@@ -37,6 +37,8 @@ class PayAmount:
 
 
 class PayReader:
+    """Finds the pay an ad promises and tells whether it is far above normal pay for the job."""
+
     def __init__(self, rules: PayRules) -> None:
         self._rules = rules
         self._context = any_of(rules.context_words)

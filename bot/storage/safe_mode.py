@@ -32,6 +32,8 @@ class DueChat:
 
 
 class SafeModeStore:
+    """The safe-mode rows every worker shares; a failure is logged and answered False/empty."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keys: PseudonymousKeys, *,
                  delay: timedelta, clock: Callable[[], datetime] = utc_now) -> None:
         self._sessions = sessions

@@ -36,6 +36,8 @@ T = TypeVar("T")
 
 
 class PayloadCipher:
+    """Seals the ledger's payloads, so the table and its backups hold no readable message."""
+
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
 

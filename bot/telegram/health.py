@@ -48,6 +48,8 @@ class HealthReport:
 
 
 class Health:
+    """The checks behind /healthz: each component registers one; any failing one means 503."""
+
     def __init__(self) -> None:
         self._checks: dict[str, HealthCheck] = {}
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import load_settings
 from bot.storage.database import downgrade_database, upgrade_database
-from bot.storage.recorder import describe_failure
+from bot.storage.transactions import describe_failure
 
 
 def run_db(command: str) -> int:

@@ -18,8 +18,8 @@ from bot.content.loader import load_content
 from bot.engine.knowledge import Knowledge
 from bot.settings import Settings
 from bot.storage.database import create_engine_for, create_session_factory
-from bot.storage.recorder import describe_failure
 from bot.storage.report import INTENT_LABELS, UsageReport, usage_report
+from bot.storage.transactions import describe_failure
 
 CSV_COLUMNS = (
     "section",

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from bot.storage.keys import PseudonymousKeys, StorageRefused
 from bot.storage.models import USER_TABLES, StorageMeta
-from bot.storage.recorder import dialect_insert
+from bot.storage.transactions import dialect_insert
 
 SECRET_CHECK = "pseudonym_check"
 

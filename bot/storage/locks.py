@@ -21,7 +21,7 @@ from sqlalchemy import Connection, CursorResult, delete, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.models import JobLease, utc_now
-from bot.storage.recorder import describe_failure, dialect_insert
+from bot.storage.transactions import describe_failure, dialect_insert
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,12 @@ one (commands, tests) each call is its own transaction, awaited.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.reply import Intent, Reply
@@ -39,6 +37,7 @@ from bot.storage.models import (
     utc_now,
 )
 from bot.storage.scrub import scrub
+from bot.storage.transactions import dialect_insert, guarded_transaction
 from bot.understanding.policy import DecisionPolicy
 
 if TYPE_CHECKING:
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 DELETE_FAILED = -1
 """`delete_user_data` result when the database failed: tell the user to try again later."""
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 _POLICY = DecisionPolicy()
 
@@ -70,41 +68,6 @@ def score_band(score: float, policy: DecisionPolicy = _POLICY) -> ScoreBand:
     if score >= policy.suggestion_threshold:
         return ScoreBand.LOW
     return ScoreBand.NONE
-
-
-def describe_failure(error: BaseException) -> str:
-    """Error class and driver code (SQLITE_BUSY, a PostgreSQL SQLSTATE) — never the message."""
-    parts = [type(error).__name__]
-    original = getattr(error, "orig", None)
-    if original is not None:
-        parts.append(type(original).__name__)
-        code = getattr(original, "sqlite_errorname", None) or getattr(original, "sqlstate", None)
-        if code:
-            parts.append(str(code))
-    return "/".join(parts)
-
-
-async def guarded_transaction(
-    sessions: async_sessionmaker[AsyncSession], operation: str,
-    work: Callable[[AsyncSession], Awaitable[T]], failed: T,
-) -> T:
-    """Run `work` in one transaction; on any database failure log `operation` and return
-    `failed`, so a storage fault never breaks a reply."""
-    try:
-        async with sessions() as session, session.begin():
-            return await work(session)
-    except Exception as error:
-        log.warning("storage %s failed: %s", operation, describe_failure(error))
-        return failed
-
-
-def dialect_insert(dialect_name: str, table: Any) -> Any:
-    """INSERT with ON CONFLICT support: one atomic statement, safe under concurrency."""
-    if dialect_name == "sqlite":
-        return sqlite.insert(table)
-    if dialect_name == "postgresql":
-        return postgresql.insert(table)
-    raise NotImplementedError(f"upsert is not implemented for {dialect_name}")
 
 
 def _reply_rows(

@@ -21,7 +21,7 @@ from bot.storage.models import (
     UnansweredQuestion,
     utc_now,
 )
-from bot.storage.recorder import describe_failure
+from bot.storage.transactions import describe_failure
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import DELETABLE_WINDOW, RecentMessage, SafeModeChat, utc_now
-from bot.storage.recorder import dialect_insert, guarded_transaction
+from bot.storage.transactions import dialect_insert, guarded_transaction
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.chat_address import ChatAddressCipher
 from bot.storage.models import SafeModeChat, Subscription, TipDelivery, UtcDateTime, utc_now
-from bot.storage.recorder import dialect_insert
+from bot.storage.transactions import dialect_insert
 
 logger = logging.getLogger(__name__)
 

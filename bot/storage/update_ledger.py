@@ -18,10 +18,10 @@ from typing import TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import and_, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.models import UpdateRecord
+from bot.storage.transactions import dialect_insert
 
 PENDING, HANDLED = "pending", "handled"
 KEY_CONTEXT = b"tppo-bot update ledger v1"
@@ -90,13 +90,12 @@ async def admit(connection: AsyncConnection, incoming: Sequence[Incoming],
     """Record `incoming` claimed by `lease.owner`; the ids this worker must handle: the new ones
     and known ones left unhandled by a worker whose lease ran out. The others are duplicates
     (already handled, or being handled by a live worker)."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     claimed: set[int] = set()
     for chunk in _chunks(incoming):
         rows = [{"update_id": item.update_id, "status": PENDING, "payload": item.payload,
                  "lease_owner": lease.owner, "lease_until": lease.until, "attempts": 1,
                  "received_at": lease.now} for item in chunk]
-        statement = (dialect.insert(ledger).values(rows)
+        statement = (dialect_insert(connection.dialect.name, ledger).values(rows)
                      .on_conflict_do_nothing(index_elements=["update_id"])
                      .returning(ledger.c.update_id))
         claimed.update((await connection.execute(statement)).scalars())

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage.recorder import describe_failure
+from bot.storage.transactions import describe_failure
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -32,7 +32,7 @@ from bot.prevention.tips_broadcast import (
 )
 from bot.settings import Settings
 from bot.storage.locks import TIPS_LOCK, job_lock
-from bot.storage.recorder import describe_failure
+from bot.storage.transactions import describe_failure
 from bot.telegram.botdata import ENGINE_KEY, SETTINGS_KEY, STORAGE_KEY, engine_of
 from bot.telegram.conversation import respond
 from bot.telegram.groups import is_private

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.storage.database import Storage, open_storage, sqlite_file
 from bot.storage.file_watch import DatabaseFileWatch
 from bot.storage.keys import StorageRefused
-from bot.storage.recorder import describe_failure
+from bot.storage.transactions import describe_failure
 from bot.telegram.health import ComponentHealth
 
 logger = logging.getLogger(__name__)

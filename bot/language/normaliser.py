@@ -37,7 +37,10 @@ class NormalisedText:
 
 def _fold(text: str) -> str:
     """Lowercase, fold look-alike Unicode (fancy fonts, full-width), drop accents and emoji."""
-    folded = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # most messages: nothing to fold, and a 4 kB text costs 1 ms less
+        return lowered
+    folded = unicodedata.normalize("NFKD", lowered)
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 

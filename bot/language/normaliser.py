@@ -24,6 +24,7 @@ _REDUPLICATION = re.compile(r"\b([a-z]+)(?:-\1\b|2\b)")
 _REPEATED = re.compile(r"([a-z])\1{2,}")
 _TRAILING_DOUBLE = re.compile(r"([a-z])\1+\b")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,11 @@ def _fold(text: str) -> str:
     if lowered.isascii():  # most messages: nothing to fold, and a 4 kB text costs 1 ms less
         return lowered
     folded = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return _NON_ASCII.sub(_without_accents, folded)  # only the few non-ASCII runs are walked
+
+
+def _without_accents(run: re.Match[str]) -> str:
+    return "".join(c for c in run.group() if not unicodedata.combining(c))
 
 
 class Normaliser:

@@ -70,13 +70,15 @@ class Normaliser:
         folded = _REDUPLICATION.sub(r"\1", folded)
         folded = _REPEATED.sub(r"\1", folded)
         folded = _TRAILING_DOUBLE.sub(r"\1", folded)  # "tolongg" -> "tolong"
+        slang = self._slang
         tokens: list[str] = []
         for raw in _NOT_WORD.split(folded):
-            if not raw:
-                continue
-            for token in self._expand(raw):
-                repair = self._corrector is not None and len(tokens) < MAX_CORRECTED_WORDS
-                tokens.append(self._corrector.correct(token) if repair else token)
+            if raw:
+                # "gakbisa", "sy2" and digits glued to words are left to the character n-grams.
+                tokens += slang[raw] if raw in slang else (raw,)
+        if self._corrector is not None:
+            correct = self._corrector.correct
+            tokens[:MAX_CORRECTED_WORDS] = [correct(t) for t in tokens[:MAX_CORRECTED_WORDS]]
         return NormalisedText(self._join_phrases(tokens))
 
     def _join_phrases(self, tokens: list[str]) -> tuple[str, ...]:
@@ -94,9 +96,3 @@ class Normaliser:
                 joined.append(tokens[position])
                 position += 1
         return tuple(joined)
-
-    def _expand(self, token: str) -> list[str]:
-        if token in self._slang:
-            return self._slang[token]
-        # "gakbisa", "sy2" and digits glued to words are left to the matcher's character n-grams.
-        return [token]

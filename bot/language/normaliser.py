@@ -75,7 +75,7 @@ class Normaliser:
         for raw in _NOT_WORD.split(folded):
             if raw:
                 # "gakbisa", "sy2" and digits glued to words are left to the character n-grams.
-                tokens += slang[raw] if raw in slang else (raw,)
+                tokens += slang.get(raw, (raw,))
         if self._corrector is not None:
             correct = self._corrector.correct
             tokens[:MAX_CORRECTED_WORDS] = [correct(t) for t in tokens[:MAX_CORRECTED_WORDS]]

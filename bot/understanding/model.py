@@ -227,4 +227,5 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 def _ranking(labels: Sequence[str], probabilities: np.ndarray, words: int) -> Ranking:
     order = np.argsort(-probabilities, kind="stable")
     ordered = probabilities[order].tolist()
-    return Ranking(tuple(Scored(labels[i], p) for i, p in zip(order, ordered)), words)
+    scores = tuple(Scored(labels[i], p) for i, p in zip(order, ordered, strict=True))
+    return Ranking(scores, words)

@@ -97,7 +97,7 @@ class Engine:
             return builder.smalltalk(text_by_kind[smalltalk])
         if asks_about_the_bot(normalised) and ABOUT_FAQ_ID in knowledge.content.faqs_by_id:
             return builder.faq(knowledge.content.faqs_by_id[ABOUT_FAQ_ID])
-        decision = self.policy.decide(ranking or knowledge.intents.rank(text))
+        decision = self.policy.decide(ranking or knowledge.intents.rank(text, normalised))
         faqs = knowledge.content.faqs_by_id
         entries = [faqs[faq_id] for faq_id in decision.candidates]
         if decision.outcome is Outcome.ANSWER:

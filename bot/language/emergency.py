@@ -104,6 +104,8 @@ class _TermIndex:
         """One shared object per distinct set of labels: some 40,000 forms share a few dozen."""
         self._phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], set[str]]]] = {}
         """Keyed by their first two words, so each position tries only a handful."""
+        self._phrase_starts: set[str] = set()
+        """First words of phrases: most positions start none, and skip building a key."""
 
     def add(self, terms: Iterable[str], label: str) -> None:
         for term in terms:
@@ -116,6 +118,7 @@ class _TermIndex:
                 self._add_phrase(tokens, label)
 
     def _add_phrase(self, tokens: tuple[str, ...], label: str) -> None:
+        self._phrase_starts.add(tokens[0])
         entries = self._phrases.setdefault((tokens[0], tokens[1]), [])
         for phrase, labels in entries:
             if phrase == tokens:
@@ -128,9 +131,10 @@ class _TermIndex:
         """Left to right; a phrase takes its words, so 'ancaman pidana' is not a threat."""
         hits: list[_Hit] = []
         position = 0
-        while position < len(tokens):
+        starts, last = self._phrase_starts, len(tokens) - 1
+        while position <= last:
             token = tokens[position]
-            pair = (token, tokens[position + 1]) if position + 1 < len(tokens) else None
+            pair = (token, tokens[position + 1]) if position < last and token in starts else None
             for phrase, labels in self._phrases.get(pair, ()) if pair else ():
                 end = position + len(phrase)
                 if tuple(tokens[position:end]) == phrase:

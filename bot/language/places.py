@@ -36,7 +36,7 @@ class AliasFinder:
 
     def find(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Owners in the order their longest names were found, each once."""
-        words = [self._word(t) for t in tokens]
+        words = tokens if self._word is str else [self._word(t) for t in tokens]
         matches = [  # (longest first, then leftmost): indexed by first word, one pass
             (-len(alias), start, alias)
             for start, first in enumerate(words)

@@ -18,7 +18,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 CACHE_SIZE = 32768
 """Distinct words remembered: the content's vocabulary plus everyday words, a few MB at most."""
-NEW_WORDS_PER_MESSAGE = 16
+NEW_WORDS_PER_MESSAGE = 8
 """Uncached words stemmed while one message is answered; a real question has a handful."""
 
 _factory = StemmerFactory()

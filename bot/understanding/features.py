@@ -22,6 +22,8 @@ CLASSIFIER_CHAR_RANGE = (2, 5)
 MAX_FEATURE_TOKENS = 120
 """Words of one text that are featurised; the rest of a very long message adds cost, not
 meaning (its sentences are scored separately, see `segments`)."""
+MAX_REMEMBERED_WORDS = 20_000
+"""Words whose character n-gram columns are kept (about 5 MB); past it the memory starts again."""
 
 
 def content_terms(normalised: NormalisedText) -> list[str]:
@@ -62,7 +64,8 @@ class LexicalFeaturiser:
     def fit(self, texts: Sequence[NormalisedText]) -> LexicalFeaturiser:
         self._words.fit([_terms_text(t) for t in texts])
         self._chars.fit([_chars_text(t) for t in texts])
-        self._blocks = [_Block(self._words, _terms_text), _Block(self._chars, _chars_text)]
+        self._blocks = [_Block(self._words, _terms_text),
+                        _Block(self._chars, _chars_text, by_word=True)]
         return self
 
     def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
@@ -90,21 +93,45 @@ SparseRow = tuple[np.ndarray, np.ndarray]
 
 
 class _Block:
-    """One fitted vectoriser's vocabulary and IDF weights, applied without sklearn's checks."""
+    """One fitted vectoriser's vocabulary and IDF weights, applied without sklearn's checks.
 
-    def __init__(self, vectoriser: TfidfVectorizer, text_of: object) -> None:
+    `by_word`: the analyser reads each word on its own (character n-grams within word
+    boundaries), so each word's columns are computed once and remembered; the row is then the
+    same as from analysing the whole text, columns in the same order."""
+
+    def __init__(self, vectoriser: TfidfVectorizer, text_of: object, *,
+                 by_word: bool = False) -> None:
         self._analyse = vectoriser.build_analyzer()
         self._text_of = text_of
         self._vocabulary: dict[str, int] = vectoriser.vocabulary_
-        self._idf = vectoriser.idf_
+        self._idf: list[float] = vectoriser.idf_.tolist()  # Python floats: indexed per feature
+        self._columns_of_word: dict[str, tuple[int, ...]] | None = {} if by_word else None
 
     @property
     def width(self) -> int:
         return len(self._vocabulary)
 
+    def _columns(self, text: NormalisedText) -> list[int]:
+        """The vocabulary's columns of every feature of `text`, repeated as often as found."""
+        analysed = self._text_of(text)  # type: ignore[operator]
+        remembered = self._columns_of_word
+        if remembered is None:
+            vocabulary = self._vocabulary
+            return [vocabulary[g] for g in self._analyse(analysed) if g in vocabulary]
+        columns: list[int] = []
+        for word in analysed.split():
+            found = remembered.get(word)
+            if found is None:
+                found = tuple(self._vocabulary[g] for g in self._analyse(word)
+                              if g in self._vocabulary)
+                if len(remembered) >= MAX_REMEMBERED_WORDS:
+                    remembered.clear()
+                remembered[word] = found
+            columns += found
+        return columns
+
     def row(self, text: NormalisedText) -> tuple[list[int], list[float]]:
-        counts = Counter(self._analyse(self._text_of(text)))  # type: ignore[operator]
-        found = [(self._vocabulary[g], n) for g, n in counts.items() if g in self._vocabulary]
+        found = list(Counter(self._columns(text)).items())
         weights = [(1 + math.log(n)) * self._idf[c] for c, n in found]
         norm = math.sqrt(sum(w * w for w in weights)) or 1.0
         return [c for c, _ in found], [w / norm for w in weights]

@@ -171,13 +171,15 @@ class IntentModel:
                          for row, text in zip(probabilities, texts, strict=True))
         return Trained(featuriser, lexical, embedded, held_out)
 
-    def rank(self, text: str) -> Ranking:
-        """The message scored whole and by sentence (see `segments`), mixed by weight."""
-        return self.rank_parts(parts_to_score(text, self._question_words))
+    def rank(self, text: str, normalised: NormalisedText | None = None) -> Ranking:
+        """The message scored whole and by sentence (see `segments`), mixed by weight.
+        `normalised`: the whole text, when the caller has already normalised it."""
+        return self.rank_parts(parts_to_score(text, self._question_words), normalised)
 
-    def rank_parts(self, parts: Sequence[Part]) -> Ranking:
+    def rank_parts(self, parts: Sequence[Part], whole: NormalisedText | None = None) -> Ranking:
         """Parts are scored lexically; the encoder (one call) reads the whole, `parts[0]`."""
-        normalised = [self._normalise(p.text) for p in parts]
+        normalised = [whole if i == 0 and whole is not None else self._normalise(p.text)
+                      for i, p in enumerate(parts)]
         rows = self._featuriser.rows(normalised)
         weights = np.array([p.weight for p in parts])
         probabilities = weights @ self._lexical.probabilities_of_rows(rows) / weights.sum()
@@ -224,4 +226,6 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 
 def _ranking(labels: Sequence[str], probabilities: np.ndarray, words: int) -> Ranking:
     order = np.argsort(-probabilities, kind="stable")
-    return Ranking(tuple(Scored(labels[i], float(probabilities[i])) for i in order), words)
+    ordered = probabilities[order].tolist()
+    scores = tuple(Scored(labels[i], p) for i, p in zip(order, ordered, strict=True))
+    return Ranking(scores, words)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import CONTENT_DIR, ROOT
+from tests.conftest import CONTENT_DIR, ROOT, seed_model_cache
 from tests.fake_bot_api import TOKEN, FakeBotApi
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
 from tests.telegram.test_webhook import free_port
@@ -24,7 +24,10 @@ UNIQUE_WORDS = "kataunikrahasia"
 
 
 def bot_env(**settings: str) -> dict[str, str]:
-    """The test runner's environment without any bot setting, plus `settings`."""
+    """The test runner's environment without any bot setting, plus `settings`; a DATA_DIR given
+    gets the model trained on content/, so the process loads it instead of training."""
+    if "DATA_DIR" in settings:
+        seed_model_cache(Path(settings["DATA_DIR"]))
     env = {k: v for k, v in os.environ.items() if k.lower() not in SETTING_NAMES}
     env.update({"CONTENT_DIR": str(CONTENT_DIR), "PYTHONPATH": str(ROOT), **settings})
     return env

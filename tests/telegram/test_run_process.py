@@ -65,7 +65,8 @@ async def test_a_stop_signal_finishes_the_reply_under_way_and_exits_0(
 def test_without_a_token_the_terminal_chat_runs(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"], input="apa itu tppo\nkeluar\n", text=True,
-        capture_output=True, cwd=tmp_path, env=bot_env(), timeout=60, check=False)
+        capture_output=True, cwd=tmp_path, env=bot_env(DATA_DIR=str(tmp_path / "data")),
+        timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "selamat datang" in result.stdout
     assert "Sampai jumpa" in result.stdout

@@ -41,8 +41,13 @@ def content() -> ContentBundle:
 
 @pytest.fixture(scope="session")
 def knowledge(content: ContentBundle, tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
-    cache = seed_model_cache(tmp_path_factory.mktemp("knowledge"))
-    return Knowledge.build(content, UnderstandingSetup(store=ModelStore(cache)))
+    return knowledge_of(content, tmp_path_factory.mktemp("knowledge"))
+
+
+def knowledge_of(bundle: ContentBundle, data_dir: Path) -> Knowledge:
+    """`Knowledge.build` with a model store in `data_dir`/cache seeded by `seed_model_cache`:
+    content whose examples are content/'s loads the model instead of training it."""
+    return Knowledge.build(bundle, UnderstandingSetup(store=ModelStore(seed_model_cache(data_dir))))
 
 
 @functools.cache
@@ -64,10 +69,12 @@ def seed_model_cache(data_dir: Path) -> Path:
     cache = data_dir / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     for stored in _trained_model_folder().iterdir():
+        target = cache / stored.name
+        target.unlink(missing_ok=True)
         try:  # a link is enough: the store replaces files, it never writes into one
-            os.link(stored, cache / stored.name)
+            os.link(stored, target)
         except OSError:
-            shutil.copyfile(stored, cache / stored.name)
+            shutil.copyfile(stored, target)
     return cache
 
 

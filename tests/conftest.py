@@ -4,7 +4,11 @@ test's own (SQLite by default, PostgreSQL when TEST_DATABASE_URL names one)."""
 from __future__ import annotations
 
 import asyncio
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +21,9 @@ from sqlalchemy.engine import make_url
 from bot.content.bundle import ContentBundle
 from bot.content.loader import load_content
 from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
+from bot.engine.knowledge import Knowledge, UnderstandingSetup
 from bot.storage.database import create_engine_for
+from bot.understanding.store import ModelStore
 from tests.content_copy import ContentCopy, copy_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +40,42 @@ def content() -> ContentBundle:
 
 
 @pytest.fixture(scope="session")
-def knowledge(content: ContentBundle) -> Knowledge:
-    return Knowledge.build(content)
+def knowledge(content: ContentBundle, tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
+    return knowledge_of(content, tmp_path_factory.mktemp("knowledge"))
+
+
+def knowledge_of(bundle: ContentBundle, data_dir: Path) -> Knowledge:
+    """`Knowledge.build` with a model store in `data_dir`/cache seeded by `seed_model_cache`:
+    content whose examples are content/'s loads the model instead of training it."""
+    return Knowledge.build(bundle, UnderstandingSetup(store=ModelStore(seed_model_cache(data_dir))))
+
+
+@functools.cache
+def _trained_model_folder() -> Path:
+    """The intent model for content/ as it is, trained once per test process."""
+    folder = Path(tempfile.mkdtemp(prefix="tppo-model-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    result = load_content(CONTENT_DIR)
+    assert result.bundle is not None, "\n".join(str(p) for p in result.errors)
+    Knowledge.build(result.bundle, UnderstandingSetup(store=ModelStore(folder)))
+    return folder
+
+
+def seed_model_cache(data_dir: Path) -> Path:
+    """Put the model trained on content/ into `data_dir`/cache, as a restarted bot finds its
+    DATA_DIR in production, and return that folder: a bot under test then loads the model
+    instead of training it (many seconds of CPU on every start). Content that differs from
+    content/ has another key, so a bot given edited content still trains."""
+    cache = data_dir / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    for stored in _trained_model_folder().iterdir():
+        target = cache / stored.name
+        target.unlink(missing_ok=True)
+        try:  # a link is enough: the store replaces files, it never writes into one
+            os.link(stored, target)
+        except OSError:
+            shutil.copyfile(stored, target)
+    return cache
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,7 @@ from bot.content import reloader as reloader_module
 from bot.content.loader import load_content
 from bot.content.reloader import ContentReloader, fingerprint
 from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
-from tests.conftest import ROOT
+from tests.conftest import ROOT, knowledge_of
 from tests.content_copy import ContentCopy
 
 FAQ = "faq_id.yaml"
@@ -117,7 +116,7 @@ def test_a_file_that_parses_too_long_is_stopped(content_copy: ContentCopy,
 def _engine(content_copy: ContentCopy) -> Engine:
     result = load_content(content_copy.folder)
     assert result.bundle is not None
-    return Engine(Knowledge.build(result.bundle))
+    return Engine(knowledge_of(result.bundle, content_copy.folder.parent))
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

@@ -15,7 +15,7 @@ from bot.content.problems import ContentProblem
 from bot.content.reloader import ContentReloader, format_problems_for_admin, install_sighup
 from bot.content.telegram_html import MAX_MESSAGE_LENGTH, html_problems
 from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
+from tests.conftest import knowledge_of
 from tests.content_copy import ContentCopy
 
 FAQ = "faq_id.yaml"
@@ -25,7 +25,7 @@ FAQ_ID = "apa-itu-tppo"
 def _engine(content_copy: ContentCopy) -> Engine:
     result = load_content(content_copy.folder)
     assert result.bundle is not None
-    return Engine(Knowledge.build(result.bundle))
+    return Engine(knowledge_of(result.bundle, content_copy.folder.parent))
 
 
 def _answer(engine: Engine) -> str:

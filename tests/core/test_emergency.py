@@ -16,7 +16,7 @@ from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Intent
 from bot.language.word_forms import word_forms
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, knowledge_of
 from tests.content_copy import ContentCopy
 
 DEV_SET = YAML(typ="safe").load((DATA_DIR / "dev_emergency.yaml").read_text(encoding="utf-8"))
@@ -116,14 +116,14 @@ def test_staff_can_add_a_signal_without_code(content_copy: ContentCopy) -> None:
     text = "saya dijadikan kurir narkoba oleh bos"
     before = load_content(content_copy.folder).bundle
     assert before is not None
-    knowledge = Knowledge.build(before)
+    knowledge = knowledge_of(before, content_copy.folder.parent)
     assert not knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text))
     content_copy.insert_after(EMERGENCY_FILE, r"^tanda_bahaya:",
                               '  - id: kurir-paksa\n    arti: "dijadikan kurir narkoba"\n'
                               '    kekuatan: kuat\n    frasa: ["dijadikan kurir"]\n')
     after = load_content(content_copy.folder).bundle
     assert after is not None
-    knowledge = Knowledge.build(after)
+    knowledge = knowledge_of(after, content_copy.folder.parent)
     assert knowledge.emergency.assess(knowledge.normaliser.normalise(text)).signals == (
         "kurir-paksa",)
 

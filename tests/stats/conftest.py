@@ -13,8 +13,7 @@ from ruamel.yaml import YAML
 from bot.content.bundle import ContentBundle
 from bot.content.loader import load_content
 from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, knowledge_of
 
 # Fictitious test data, not a real statistic: a year appended to a copy of content/ only.
 ADDED_YEAR = """\
@@ -52,8 +51,9 @@ def extended_content(tmp_path_factory: pytest.TempPathFactory) -> ContentBundle:
 
 
 @pytest.fixture(scope="session")
-def extended_engine(extended_content: ContentBundle) -> Engine:
-    return Engine(Knowledge.build(extended_content))
+def extended_engine(extended_content: ContentBundle,
+                    tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return Engine(knowledge_of(extended_content, tmp_path_factory.mktemp("extended")))
 
 
 def add_year(stats_file: Path, block: str) -> None:

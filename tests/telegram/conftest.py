@@ -22,17 +22,22 @@ from bot.telegram.app import build_application
 from bot.telegram.botdata import INTERACTION_RECORDER_KEY, STORAGE_KEY
 from bot.telegram.requests import RetryPolicy
 from bot.telegram.runner import UpdateReceiver, receiver_for, run_application
-from tests.conftest import CONTENT_DIR, isolated_database_url
+from tests.conftest import CONTENT_DIR, isolated_database_url, seed_model_cache
 from tests.fake_bot_api import TOKEN, FakeBotApi, RecordedCall
 
 FAST_RETRY = RetryPolicy(attempts=5, first_delay=0.05, max_delay=0.2)
+START_TIMEOUT = 120.0
+"""Start-up loads content and may train the intent model (a bot given no engine): on a loaded
+CI machine that took over 10 s, and a test then ran against a bot with no engine yet."""
 
 
 def make_settings(api: FakeBotApi, **overrides: Any) -> Settings:
     """Settings for a bot under test; its database is its own (a fresh SQLite file, or a fresh
-    PostgreSQL schema when TEST_DATABASE_URL names a PostgreSQL database)."""
+    PostgreSQL schema when TEST_DATABASE_URL names a PostgreSQL database), its DATA_DIR holds
+    the model trained on content/ (`seed_model_cache`)."""
     data_dir = Path(tempfile.mkdtemp(prefix="tppo-bot-test-"))
     atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    seed_model_cache(data_dir)
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN, "telegram_api_base_url": api.base_url,
         "webhook_url": None, "webhook_secret": None, "content_dir": CONTENT_DIR,
@@ -99,14 +104,20 @@ class RunningBot:
 
 @asynccontextmanager
 async def running(application: Application, receiver: UpdateReceiver) -> AsyncIterator[None]:
-    """The production lifecycle (`run_application`) in a task, stopped on exit."""
+    """The production lifecycle (`run_application`) in a task, stopped on exit. Yields only
+    once the bot is ready (its engine loaded, storage opened): a test never sees it half-started."""
     stopping, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(run_application(application, receiver, stopping, ready))
     waiter = asyncio.create_task(ready.wait())
-    await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({task, waiter}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
     if task.done():
         waiter.cancel()
         task.result()  # raise what went wrong at start-up
+    if not ready.is_set():
+        waiter.cancel()
+        stopping.set()
+        await asyncio.wait_for(task, 15)
+        raise AssertionError(f"the bot was not ready within {START_TIMEOUT:.0f} s")
     try:
         yield
     finally:

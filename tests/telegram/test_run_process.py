@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bot.settings import Settings
-from tests.conftest import CONTENT_DIR, ROOT
+from tests.conftest import CONTENT_DIR, ROOT, seed_model_cache
 from tests.fake_bot_api import TOKEN, FakeBotApi
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
 from tests.telegram.test_webhook import free_port
@@ -25,7 +25,10 @@ UNIQUE_WORDS = "kataunikrahasia"
 
 
 def bot_env(**settings: str) -> dict[str, str]:
-    """The test runner's environment without any bot setting, plus `settings`."""
+    """The test runner's environment without any bot setting, plus `settings`; a DATA_DIR given
+    gets the model trained on content/, so the process loads it instead of training."""
+    if "DATA_DIR" in settings:
+        seed_model_cache(Path(settings["DATA_DIR"]))
     env = {k: v for k, v in os.environ.items() if k.lower() not in SETTING_NAMES}
     env.update({"CONTENT_DIR": str(CONTENT_DIR), "PYTHONPATH": str(ROOT), **settings})
     return env
@@ -75,7 +78,8 @@ async def test_a_stop_signal_finishes_the_reply_under_way_and_exits_0(
 def test_without_a_token_the_terminal_chat_runs(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"], input="apa itu tppo\nkeluar\n", text=True,
-        capture_output=True, cwd=tmp_path, env=bot_env(), timeout=60, check=False)
+        capture_output=True, cwd=tmp_path, env=bot_env(DATA_DIR=str(tmp_path / "data")),
+        timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "selamat datang" in result.stdout
     assert "Sampai jumpa" in result.stdout

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import DELETABLE_WINDOW, RecentMessage, SafeModeChat, utc_now
 from bot.storage.recorder import describe_failure, dialect_insert
+from bot.storage.threaded import ThreadedTransactions
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,8 +36,12 @@ class DueChat:
 
 class SafeModeStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keys: PseudonymousKeys, *,
-                 delay: timedelta, clock: Callable[[], datetime] = utc_now) -> None:
+                 delay: timedelta, clock: Callable[[], datetime] = utc_now,
+                 threaded: ThreadedTransactions | None = None) -> None:
         self._sessions = sessions
+        self._threaded = threaded
+        """SQLite: each reply's `touch` is one hand-over to a thread of its own instead of a few
+        round trips through a busy event loop (`bot.storage.threaded`)."""
         self._keys = keys
         self._cipher = keys.address_cipher()
         self.delay = delay
@@ -126,6 +131,9 @@ class SafeModeStore:
     async def _guarded(self, operation: str, work: Callable[[AsyncSession], Awaitable[T]],
                        failed: T) -> T:
         try:
+            if self._threaded is not None:
+                [result] = await self._threaded.session_work([work])
+                return cast(T, result)
             async with self._sessions() as session, session.begin():
                 return await work(session)
         except Exception as error:

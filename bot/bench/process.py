@@ -53,6 +53,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
         "DATABASE_URL": settings.database_url, "DATA_DIR": str(settings.data_dir),
         "CONTENT_DIR": str(Path(settings.content_dir).resolve()),
         "PSEUDONYM_SECRET": settings.pseudonym_secret or "", "LOG_LEVEL": settings.log_level,
+        "LISTEN_HOST": settings.listen_host, "LISTEN_PORT": str(settings.listen_port),
     })
     return env
 

@@ -173,10 +173,13 @@ class UpdateLedger:
         try:
             claimed = await asyncio.wait_for(asyncio.shield(decided), self.admit_wait)
         except TimeoutError:
-            claimed = None
-            self.late += len(incoming)
-            self._late[decided] = len(incoming)
-            decided.add_done_callback(self._settle)
+            if decided.done():  # recorded just as the wait ran out: not late, not lost
+                claimed = decided.result()
+            else:
+                claimed = None
+                self.late += len(incoming)
+                self._late[decided] = len(incoming)
+                decided.add_done_callback(self._settle)
         if claimed is None:
             if decided.done():  # the write failed outright
                 self._count_unrecorded(len(incoming))

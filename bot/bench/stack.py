@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,9 +31,16 @@ from unittest import mock
 
 from telegram.ext import Application
 
+from bot.bench.process import (
+    BOT,
+    BOT_COMMAND,
+    ECHO,
+    ECHO_COMMAND,
+    cpu_seconds,
+    status_megabytes,
+    with_child,
+)
 from bot.bench.standin import (
-    PROJECT_ROOT,
-    START_TIMEOUT_SECONDS,
     SendCounter,
     benchmark_settings,
     echo_application,
@@ -55,7 +59,7 @@ from bot.telegram.runner import PollingReceiver
 if TYPE_CHECKING:
     from tests.fake_bot_api import FakeBotApi
 
-ECHO, CACHED, NO_STORAGE, BOT = "echo", "cached", "no-storage", "bot"
+CACHED, NO_STORAGE = "cached", "no-storage"
 VARIANTS = {
     ECHO: "echo bot",
     CACHED: "our adapter: cached answers, no storage",
@@ -76,8 +80,6 @@ BATCH_TIMEOUT_SECONDS = 600.0
 TARGET_RATIO = 0.7
 TARGET_START_SECONDS = 3.0
 TARGET_RSS_MB = 200.0
-CHILD_PROGRAM = "import sys; from bot.bench.stack import serve_child; sys.exit(serve_child())"
-"""The separate-process bots: `python -m bot run` (or the echo bot)."""
 
 
 @dataclass(frozen=True)
@@ -172,72 +174,12 @@ class ProcessFigures:
     limit."""
 
 
-def child_environment(settings: Settings) -> dict[str, str]:
-    """This environment without any bot setting, plus `settings` (aimed at the stand-in)."""
-    names = {name.lower() for name in Settings.model_fields}
-    env = {k: v for k, v in os.environ.items() if k.lower() not in names}
-    env.update({
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
-                                                    os.environ.get("PYTHONPATH")])),
-        "TELEGRAM_BOT_TOKEN": settings.telegram_bot_token or "",
-        "TELEGRAM_API_BASE_URL": settings.telegram_api_base_url,
-        "DATABASE_URL": settings.database_url, "DATA_DIR": str(settings.data_dir),
-        "CONTENT_DIR": str(Path(settings.content_dir).resolve()),
-        "PSEUDONYM_SECRET": settings.pseudonym_secret or "", "LOG_LEVEL": settings.log_level,
-    })
-    return env
-
-
-def _status_megabytes(pid: int, field: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024  # "VmRSS:   123456 kB"
-    raise LookupError(field)
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-async def _with_child(command: list[str], settings: Settings,
-                      work: Callable[[FakeBotApi, int], Awaitable[None]]) -> float:
-    """Start `command` against a fresh stand-in, wait for its first getUpdates, run `work`,
-    stop it with SIGTERM; seconds from starting the process to that first getUpdates."""
-    api = standin_class()()
-    await api.start()
-    try:
-        with tempfile.TemporaryDirectory(prefix="tppo-bench-") as data_dir:
-            env = child_environment(benchmark_settings(settings, api, Path(data_dir)))
-            started = time.perf_counter()
-            process = await asyncio.create_subprocess_exec(
-                *command, cwd=data_dir, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-            try:
-                await api.wait_for(lambda: bool(api.calls_to("getUpdates", ok_only=False)),
-                                   START_TIMEOUT_SECONDS)
-                start_up = time.perf_counter() - started
-                await work(api, process.pid)
-                process.send_signal(signal.SIGTERM)
-                _, stderr = await asyncio.wait_for(process.communicate(), START_TIMEOUT_SECONDS)
-            finally:
-                if process.returncode is None:
-                    process.kill()
-                    await process.wait()
-            if process.returncode != 0:
-                raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}:\n"
-                                   f"{stderr.decode(errors='replace')[-2000:]}")
-    finally:
-        await api.stop()
-    return start_up
-
-
 async def _start_ups(settings: Settings) -> list[float]:
     async def nothing(api: FakeBotApi, pid: int) -> None:
         return None
 
     command = [sys.executable, "-m", "bot", "run"]
-    return [await _with_child(command, settings, nothing) for _ in range(STARTS)]
+    return [(await with_child(command, settings, nothing))[0] for _ in range(STARTS)]
 
 
 async def _separate_process(variant: str, settings: Settings, warm_up: Batch, timed: Batch
@@ -247,40 +189,18 @@ async def _separate_process(variant: str, settings: Settings, warm_up: Batch, ti
     async def load(api: FakeBotApi, pid: int) -> None:
         counter = SendCounter(api)
         await _answer(api, counter, warm_up, variant)
-        rss_before = _status_megabytes(pid, "VmRSS")
-        cpu, standin_cpu = _cpu_seconds(pid), time.process_time()
+        rss_before = status_megabytes(pid, "VmRSS")
+        cpu, standin_cpu = cpu_seconds(pid), time.process_time()
         seconds = await _answer(api, counter, timed, variant)
-        cpu, standin_cpu = _cpu_seconds(pid) - cpu, time.process_time() - standin_cpu
+        cpu, standin_cpu = cpu_seconds(pid) - cpu, time.process_time() - standin_cpu
         count = len(timed.questions)
         figures.append(ProcessFigures(
             Timing(count / seconds, cpu * 1000 / count), rss_before_mb=rss_before,
-            rss_mb=_status_megabytes(pid, "VmRSS"),
-            peak_rss_mb=_status_megabytes(pid, "VmHWM"), standin_busy=standin_cpu / seconds))
+            rss_mb=status_megabytes(pid, "VmRSS"),
+            peak_rss_mb=status_megabytes(pid, "VmHWM"), standin_busy=standin_cpu / seconds))
 
-    await _with_child([sys.executable, "-c", CHILD_PROGRAM, variant], settings, load)
+    await with_child(BOT_COMMAND if variant == BOT else ECHO_COMMAND, settings, load)
     return figures[0]
-
-
-def serve_child() -> int:
-    """`python -c CHILD_PROGRAM bot|echo`: our bot exactly as `python -m bot run` serves it
-    (or the echo bot); SIGTERM stops it cleanly."""
-    from bot.cli.common import load_settings
-    from bot.cli.run import serve
-    from bot.telegram.logging_setup import configure_logging
-
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.telegram_bot_token)
-    asyncio.run(serve(settings) if sys.argv[1] == BOT else _serve_echo(settings))
-    return 0
-
-
-async def _serve_echo(settings: Settings) -> None:
-    from bot.telegram.runner import run_application
-
-    stopping = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
-    application = echo_application(settings)
-    await run_application(application, PollingReceiver(application, settings), stopping)
 
 
 # -- report -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.storage.identity import keys_for_database
 from bot.storage.keys import PseudonymousKeys, StorageRefused
 from bot.storage.recorder import InteractionRecorder
+from bot.storage.threaded import ThreadedTransactions
 from bot.storage.write_behind import WriteBehind
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,20 @@ def create_engine_for(
         options["connect_args"] = {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **connect_args}
     options.setdefault("pool_pre_ping", True)
     return create_async_engine(parsed, **options)
+
+
+def create_threaded_sqlite(url: str | URL, *,
+                           sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+                           ) -> ThreadedTransactions | None:
+    """For a SQLite file, a sync engine (sqlite3, one connection) whose transactions run in a
+    thread of their own (`bot.storage.threaded`); None for other databases and in-memory
+    SQLite (a second connection would see another database)."""
+    if sqlite_file(url) is None:
+        return None
+    parsed = make_url(url).set(drivername="sqlite+pysqlite")
+    engine: Engine = create_engine(parsed, **SQLITE_POOL)
+    event.listen(engine, "connect", _sqlite_pragmas(sqlite_busy_timeout_ms))
+    return ThreadedTransactions(engine)
 
 
 def _asyncpg_server_settings(url: URL) -> tuple[URL, dict[str, str]]:
@@ -165,12 +180,18 @@ class Storage:
     keys: PseudonymousKeys
     recorder: InteractionRecorder
     writer: WriteBehind
+    replies_wait: ThreadedTransactions | None = None
+    """SQLite files: a connection in a thread of its own for what a reply waits for (the
+    safe-mode lookup), so it does not queue behind the write-behind batches."""
 
     async def close(self) -> None:
         """Write what is queued (bounded, see `WriteBehind.close`), then close connections."""
         try:
             await self.writer.close()
         finally:
+            for threaded in (self.writer.threaded, self.replies_wait):
+                if threaded is not None:
+                    await threaded.close()
             await self.engine.dispose()
 
 
@@ -190,7 +211,8 @@ async def open_storage(settings: Settings, *, upgrade: bool = True) -> Storage:
     except BaseException:
         await engine.dispose()
         raise
-    writer = WriteBehind(session_factory)
+    writer = WriteBehind(session_factory, threaded=create_threaded_sqlite(settings.database_url))
     writer.start()
     recorder = InteractionRecorder(session_factory, keys, writer=writer)
-    return Storage(engine, session_factory, keys, recorder, writer)
+    return Storage(engine, session_factory, keys, recorder, writer,
+                   replies_wait=create_threaded_sqlite(settings.database_url))

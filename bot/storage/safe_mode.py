@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import DELETABLE_WINDOW, RecentMessage, SafeModeChat, utc_now
+from bot.storage.threaded import ThreadedTransactions
 from bot.storage.transactions import dialect_insert, guarded_transaction
 
 T = TypeVar("T")
@@ -35,8 +36,12 @@ class SafeModeStore:
     """The safe-mode rows every worker shares; a failure is logged and answered False/empty."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keys: PseudonymousKeys, *,
-                 delay: timedelta, clock: Callable[[], datetime] = utc_now) -> None:
+                 delay: timedelta, clock: Callable[[], datetime] = utc_now,
+                 threaded: ThreadedTransactions | None = None) -> None:
         self._sessions = sessions
+        self._threaded = threaded
+        """SQLite: each reply's `touch` is one hand-over to a thread of its own instead of a few
+        round trips through a busy event loop (`bot.storage.threaded`)."""
         self._keys = keys
         self._cipher = keys.address_cipher()
         self.delay = delay
@@ -125,4 +130,5 @@ class SafeModeStore:
 
     async def _guarded(self, operation: str, work: Callable[[AsyncSession], Awaitable[T]],
                        failed: T) -> T:
-        return await guarded_transaction(self._sessions, f"safe mode {operation}", work, failed)
+        return await guarded_transaction(self._sessions, f"safe mode {operation}", work, failed,
+                                         threaded=self._threaded)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage.threaded import ThreadedTransactions
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,11 +34,16 @@ def describe_failure(error: BaseException) -> str:
 
 async def guarded_transaction(
     sessions: async_sessionmaker[AsyncSession], operation: str,
-    work: Callable[[AsyncSession], Awaitable[T]], failed: T,
+    work: Callable[[AsyncSession], Awaitable[T]], failed: T, *,
+    threaded: ThreadedTransactions | None = None,
 ) -> T:
-    """Run `work` in one transaction; on any database failure log `operation` and return
-    `failed`, so a storage fault never breaks a reply."""
+    """Run `work` in one transaction (whole in `threaded`'s thread when given: SQLite); on any
+    database failure log `operation` and return `failed`, so a storage fault never breaks a
+    reply."""
     try:
+        if threaded is not None:
+            [result] = await threaded.session_work([work])
+            return cast(T, result)
         async with sessions() as session, session.begin():
             return await work(session)
     except Exception as error:

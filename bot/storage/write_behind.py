@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage.threaded import ThreadedTransactions
 from bot.storage.transactions import describe_failure
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ class WriteBehind:
     batch_size: int = BATCH_SIZE
     retry_for: float = RETRY_FOR_SECONDS
     clock: Callable[[], float] = time.monotonic
+    threaded: ThreadedTransactions | None = None
+    """SQLite files: batches run whole in a thread (`bot.storage.threaded`), so a busy event
+    loop does not hold the database's write lock."""
     stats: WriteStats = field(default_factory=WriteStats)
     _queue: asyncio.Queue[_Job] = field(init=False)
     _task: asyncio.Task[None] | None = field(default=None, init=False)
@@ -180,6 +184,8 @@ class WriteBehind:
             return
 
     async def _transaction(self, jobs: list[_Job]) -> list[Any]:
+        if self.threaded is not None:
+            return await self.threaded.session_work([job.work for job in jobs])
         async with self.session_factory() as session, session.begin():
             return [await job.work(session) for job in jobs]
 

@@ -47,7 +47,9 @@ async def _in_safe_mode(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user: Us
     if store is None or user is None or chat.type != ChatType.PRIVATE:
         return False
     try:
-        in_safe_mode: bool = await asyncio.wait_for(store.touch(user_id=user.id),
+        # Shielded: a lookup cancelled halfway left storage's connection to be reset (a
+        # CancelledError traceback in the log); a late one now finishes on its own.
+        in_safe_mode: bool = await asyncio.wait_for(asyncio.shield(store.touch(user_id=user.id)),
                                                     SAFE_MODE_LOOKUP_SECONDS)
     except TimeoutError:
         return True  # storage is slow: a reply must not wait for it, and silence is the safe side

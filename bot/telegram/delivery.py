@@ -27,18 +27,21 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from telegram import Update
 from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
 from bot.storage import update_ledger
 from bot.storage.models import utc_now
-from bot.storage.update_ledger import KEY_CONTEXT, Incoming, Lease, PayloadCipher
+from bot.storage.threaded import ThreadedTransactions
+from bot.storage.update_ledger import KEY_CONTEXT, Claimed, Incoming, Lease, PayloadCipher
 from bot.telegram.botdata import LEDGER_KEY, STORAGE_KEY
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ADMIT_WAIT_SECONDS = 0.3
 """How long an update may wait for its record before it is handled anyway."""
@@ -112,6 +115,7 @@ class UpdateLedger:
         self.owner = owner or worker_name()
         self.lease_length, self.admit_wait, self._clock = lease, admit_wait, clock
         self.engine: AsyncEngine | None = None
+        self._threaded: ThreadedTransactions | None = None
         self.unrecorded = 0
         """Updates handled without a record because storage failed or did not answer in time."""
         self.late = 0
@@ -135,15 +139,26 @@ class UpdateLedger:
     def recording(self) -> bool:
         return self.engine is not None
 
-    def attach(self, engine: AsyncEngine, cipher: PayloadCipher, deliver: Deliver) -> None:
+    def attach(self, engine: AsyncEngine, cipher: PayloadCipher, deliver: Deliver, *,
+               threaded: ThreadedTransactions | None = None) -> None:
         """Start recording into `engine` (its own; `close` disposes of it) and taking over
-        abandoned updates."""
-        self.engine, self._cipher = engine, cipher
+        abandoned updates. With `threaded` (a SQLite file) every transaction runs whole in its
+        thread instead: through a busy event loop a record of 100 updates took longer than
+        `admit_wait` (`bot.storage.threaded`)."""
+        self.engine, self._cipher, self._threaded = engine, cipher, threaded
         self._tasks = [asyncio.create_task(self._write_loop(), name="ledger-writer"),
                        asyncio.create_task(self._maintain_loop(deliver), name="ledger-upkeep")]
 
     def _lease(self) -> Lease:
         return Lease(self.owner, self._clock(), self.lease_length)
+
+    async def _transaction(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """`work(connection)` in one transaction, committed (in the thread, if there is one)."""
+        if self._threaded is not None:
+            return await self._threaded.connection_work(work)
+        assert self.engine is not None
+        async with self.engine.begin() as connection:
+            return await work(connection)
 
     # -- admission -------------------------------------------------------------------------
 
@@ -158,10 +173,13 @@ class UpdateLedger:
         try:
             claimed = await asyncio.wait_for(asyncio.shield(decided), self.admit_wait)
         except TimeoutError:
-            claimed = None
-            self.late += len(incoming)
-            self._late[decided] = len(incoming)
-            decided.add_done_callback(self._settle)
+            if decided.done():  # recorded just as the wait ran out: not late, not lost
+                claimed = decided.result()
+            else:
+                claimed = None
+                self.late += len(incoming)
+                self._late[decided] = len(incoming)
+                decided.add_done_callback(self._settle)
         if claimed is None:
             if decided.done():  # the write failed outright
                 self._count_unrecorded(len(incoming))
@@ -234,8 +252,8 @@ class UpdateLedger:
         if self._unflushed:
             marks, self._unflushed = self._unflushed, []
             try:
-                async with self.engine.begin() as connection:
-                    await update_ledger.mark_handled(connection, sorted(marks))
+                await self._transaction(
+                    lambda connection: update_ledger.mark_handled(connection, sorted(marks)))
             except Exception as error:
                 self._unflushed = (marks + self._unflushed)[-MAX_UNFLUSHED:]
                 self._throttled.warning("Could not mark %d updates handled (%s); retrying",
@@ -254,9 +272,10 @@ class UpdateLedger:
                 if item.update_id not in seen:
                     seen.add(item.update_id)
                     unique.append(Incoming(item.update_id, self._cipher.seal(item.payload)))
+        lease = self._lease()
         try:
-            async with self.engine.begin() as connection:
-                claimed = await update_ledger.admit(connection, unique, self._lease())
+            claimed = await self._transaction(
+                lambda connection: update_ledger.admit(connection, unique, lease))
         except Exception as error:
             self._throttled.warning("Could not record updates (%s)", _error_name(error))
             for _, decided in admissions:
@@ -289,11 +308,14 @@ class UpdateLedger:
         how many were taken over."""
         if self.engine is None:
             return 0
-        lease = self._lease()
-        async with self.engine.begin() as connection:
-            await update_ledger.renew(connection, sorted(self._handling | self._marking), lease)
+        lease, mine = self._lease(), sorted(self._handling | self._marking)
+
+        async def upkeep(connection: AsyncConnection) -> list[Claimed]:
+            await update_ledger.renew(connection, mine, lease)
             stale = await update_ledger.abandoned(connection, lease.now, SWEEP_BATCH)
-            claims = await update_ledger.claim_expired(connection, stale, lease)
+            return await update_ledger.claim_expired(connection, stale, lease)
+
+        claims = await self._transaction(upkeep)
         count = 0
         for claim in sorted(claims, key=lambda c: c.update_id):
             if not self.take_over(claim.update_id):
@@ -316,8 +338,9 @@ class UpdateLedger:
     async def purge(self) -> int:
         if self.engine is None:
             return 0
-        async with self.engine.begin() as connection:
-            return await update_ledger.purge_handled(connection, self._clock() - UPDATE_ID_KEPT)
+        before = self._clock() - UPDATE_ID_KEPT
+        return await self._transaction(
+            lambda connection: update_ledger.purge_handled(connection, before))
 
     async def close(self) -> None:
         """Write what is queued (handled marks above all), then stop the tasks."""
@@ -330,9 +353,11 @@ class UpdateLedger:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
+        if self._threaded is not None:
+            await self._threaded.close()
         if self.engine is not None:
             await self.engine.dispose()
-        self.engine = None
+        self.engine, self._threaded = None, None
 
     async def _drain(self) -> None:
         while not self._queue.empty() or self._unflushed or self._writing:
@@ -369,7 +394,7 @@ behind every reply's recording, and a crash then answered about 200 of 500 updat
 
 def start_update_ledger(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Record updates from now on (storage is open, so the ledger's table exists)."""
-    from bot.storage.database import SQLITE_POOL, create_engine_for
+    from bot.storage.database import SQLITE_POOL, create_engine_for, create_threaded_sqlite
 
     ledger = application.bot_data.get(LEDGER_KEY)
     if not isinstance(ledger, UpdateLedger) or ledger.recording:
@@ -386,7 +411,8 @@ def start_update_ledger(application: Application, settings: Settings) -> None:  
         await application.update_queue.put(update)
         return True
 
-    ledger.attach(engine, PayloadCipher(storage.keys.derived_key(KEY_CONTEXT)), deliver)
+    ledger.attach(engine, PayloadCipher(storage.keys.derived_key(KEY_CONTEXT)), deliver,
+                  threaded=create_threaded_sqlite(settings.database_url))
 
 
 async def stop_update_ledger(application: Application) -> None:  # type: ignore[type-arg]

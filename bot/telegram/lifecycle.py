@@ -72,7 +72,7 @@ async def _open_storage(application: Application, settings: Settings) -> None:
         application.bot_data[INTERACTION_RECORDER_KEY] = storage.recorder
         application.bot_data[SAFE_MODE_KEY] = SafeModeStore(
             storage.session_factory, storage.keys,
-            delay=timedelta(minutes=settings.safe_mode_minutes))
+            delay=timedelta(minutes=settings.safe_mode_minutes), threaded=storage.replies_wait)
         schedule_sweep(application)
         start_update_ledger(application, settings)
         schedule_weekly_tips(application)

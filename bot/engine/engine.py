@@ -12,6 +12,7 @@ from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
 from bot.language.normaliser import NormalisedText
+from bot.language.places import PlaceMention
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
 from bot.language.stemming import stemming_budget
 from bot.prevention.job_ad_check import PROMPT_ACTION as JOB_AD_ACTION
@@ -75,7 +76,7 @@ class Engine:
                 text: str, forwarded: bool, ranking: Ranking | None) -> Reply:
         places = knowledge.places.find(normalised)
         if knowledge.emergency.is_emergency(normalised):
-            return builder.emergency(places)
+            return self._emergency(knowledge, builder, places, text, ranking)
         if knowledge.job_ads.is_job_ad(text, forwarded=forwarded):
             return knowledge.job_ads.reply(text)
         if places.regions and knowledge.places.asks_for_services(normalised):
@@ -105,6 +106,19 @@ class Engine:
         if decision.outcome is Outcome.CLARIFY:
             return builder.clarify(entries, decision.score)
         return builder.fallback(entries, decision.score)
+
+    def _emergency(self, knowledge: Knowledge, builder: ReplyBuilder, places: PlaceMention,
+                   text: str, ranking: Ranking | None) -> Reply:
+        """The emergency block, followed by the FAQ answer when the story also asks a question
+        the model would answer outright (never after a guess: a clarifying question or a
+        fallback would only distract from the numbers)."""
+        if not knowledge.intents.asks(text):
+            return builder.emergency(places)
+        decision = self.policy.decide(ranking or knowledge.intents.rank(text))
+        if decision.outcome is Outcome.ANSWER:
+            entry = knowledge.content.faqs_by_id[decision.candidates[0]]
+            return builder.emergency_with_faq(entry, places)
+        return builder.emergency(places)
 
     def _stats_reply(
         self, knowledge: Knowledge, builder: ReplyBuilder, query: StatsQuery

@@ -43,6 +43,10 @@ def asks(sentence: str, question_words: Collection[str]) -> bool:
     return any(w in question_words for w in _WORD.findall(sentence.lower()))
 
 
+def asks_anything(text: str, question_words: Collection[str]) -> bool:
+    return any(asks(s, question_words) for s in split_sentences(text))
+
+
 def parts_to_score(text: str, question_words: Collection[str]) -> list[Part]:
     """The whole message, plus its sentences when there are several, each with its weight."""
     whole = Part(text, WHOLE_WEIGHT)

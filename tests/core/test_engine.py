@@ -38,6 +38,29 @@ def test_emergency_comes_first_with_the_numbers(engine: Engine, content: Content
     assert any(b.action == "exit" for row in reply.buttons for b in row)
 
 
+def test_an_emergency_story_that_asks_gets_the_answer_after_the_numbers(
+        engine: Engine, content: ContentBundle) -> None:
+    text = ("Adik saya kerja di Sabah, sekarang dikurung majikan dan dipukuli tiap hari, paspornya "
+            "ditahan. Kami sudah lapor ke polsek tapi belum ada kabar. Sebenarnya apa yang "
+            "terjadi setelah kami melapor?")
+    reply = engine.reply_to(text)
+    assert reply.intent is Intent.EMERGENCY and reply.sensitive
+    assert reply.faq_id is not None
+    entry = content.faqs_by_id[reply.faq_id]
+    numbers = _channel_numbers(content, content.messages.emergency.channels)
+    plain = reply.plain_text
+    assert max(plain.index(n) for n in numbers) < plain.index(entry.question)
+    actions = [b.action for row in reply.buttons for b in row]
+    assert "exit" in actions and f"fb:{entry.id}:1" in actions
+    assert html_problems(reply.html) == []
+
+
+def test_a_cry_for_help_that_asks_nothing_gets_the_emergency_block_alone(
+        engine: Engine) -> None:
+    reply = engine.reply_to("tolong saya disekap majikan sudah seminggu")
+    assert reply.intent is Intent.EMERGENCY and reply.faq_id is None
+
+
 def test_questions_about_danger_are_not_emergencies(engine: Engine) -> None:
     reply = engine.reply_to("apa hukuman bagi pelaku yang menyekap korban perdagangan orang?")
     assert reply.intent is not Intent.EMERGENCY

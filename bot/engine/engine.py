@@ -79,12 +79,12 @@ class Engine:
             return self._emergency(knowledge, builder, places, text, ranking)
         if knowledge.job_ads.is_job_ad(text, forwarded=forwarded):
             return knowledge.job_ads.reply(text)
-        if places.regions and knowledge.places.asks_for_services(normalised):
+        if places.regions and self._asks_for_local_help(knowledge, text, ranking):
             local_help = knowledge.content.faqs_by_id.get(LOCAL_HELP_FAQ_ID)
             if local_help is None:
                 return builder.channels(places)
             return builder.faq(local_help, places=places)
-        query = knowledge.stats_parser.parse(normalised, text)
+        query = self._stats_query(knowledge, normalised, text)
         if query is not None:
             return self._stats_reply(knowledge, builder, query)
         smalltalk = classify_smalltalk(normalised)
@@ -106,6 +106,26 @@ class Engine:
         if decision.outcome is Outcome.CLARIFY:
             return builder.clarify(entries, decision.score)
         return builder.fallback(entries, decision.score)
+
+    def _asks_for_local_help(self, knowledge: Knowledge, text: str,
+                             ranking: Ranking | None) -> bool:
+        """The asking sentence wants a place to turn to ("lapor ke mana"), and the message is
+        about the topic: "bantuan banjir di Samarinda" is not a question for TPPO services."""
+        asking = knowledge.normaliser.normalise(knowledge.intents.asking_sentence(text))
+        if not knowledge.places.asks_for_services(asking):
+            return False
+        decision = self.policy.decide(ranking or knowledge.intents.rank(text))
+        return decision.outcome is not Outcome.OFFTOPIC
+
+    @staticmethod
+    def _stats_query(knowledge: Knowledge, normalised: NormalisedText,
+                     text: str) -> StatsQuery | None:
+        """Numbers are asked for in the asking sentence; a story's other sentences mention
+        years and cases ("bulan depan", "kasus di kampung sebelah") without asking for them."""
+        asking = knowledge.intents.asking_sentence(text)
+        if asking is not text:
+            normalised, text = knowledge.normaliser.normalise(asking), asking
+        return knowledge.stats_parser.parse(normalised, text)
 
     def _emergency(self, knowledge: Knowledge, builder: ReplyBuilder, places: PlaceMention,
                    text: str, ranking: Ranking | None) -> Reply:

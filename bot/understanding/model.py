@@ -27,7 +27,7 @@ from bot.language.normaliser import NormalisedText
 from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
 from bot.understanding.examples import OFFTOPIC, Example
 from bot.understanding.features import LexicalFeaturiser, SparseRow, content_terms
-from bot.understanding.segments import Part, asks_anything, parts_to_score
+from bot.understanding.segments import Part, asking_sentence, asks_anything, parts_to_score
 from bot.understanding.store import ModelStore
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,9 @@ class IntentModel:
         """Some sentence asks (a question mark or a question word): a cry for help alone
         ("tolong saya disekap") asks nothing an FAQ answer should follow."""
         return asks_anything(text, self._question_words)
+
+    def asking_sentence(self, text: str) -> str:
+        return asking_sentence(text, self._question_words)
 
     def rank_parts(self, parts: Sequence[Part]) -> Ranking:
         """Parts are scored lexically; the encoder (one call) reads the whole, `parts[0]`."""

@@ -132,3 +132,19 @@ def test_user_text_is_never_echoed_as_markup(engine: Engine) -> None:
 def test_questions_about_the_bot_itself(engine: Engine, text: str) -> None:
     reply = engine.reply_to(text)
     assert (reply.intent, reply.faq_id) == (Intent.FAQ, "tentang-bot")
+
+
+def test_a_story_that_mentions_years_and_cases_is_not_a_question_for_numbers(
+        engine: Engine) -> None:
+    reply = engine.reply_to(
+        "Sidang kasus TPPO yang menjerat calo di desa kami digelar bulan depan dan saya "
+        "dipanggil jadi saksi tahun ini. Apakah ada lembaga yang melindungi saksi seperti saya?")
+    assert reply.intent is Intent.FAQ and reply.faq_id == "perlindungan-saksi"
+    assert engine.reply_to("berapa kasus tppo di samarinda tahun 2023?").intent is Intent.STATS
+
+
+def test_local_help_is_for_the_topic_not_for_any_request_for_help(engine: Engine) -> None:
+    flood = engine.reply_to("Rumah kami di Samarinda terendam banjir sejak subuh dan kulkas "
+                            "rusak. Bantuan untuk korban banjir bisa didapat di mana?")
+    assert flood.intent is Intent.FALLBACK
+    assert engine.reply_to("saya di Berau, lapor TPPO ke mana?").faq_id == "layanan-kaltim"

@@ -109,11 +109,14 @@ class Engine:
 
     def _asks_for_local_help(self, knowledge: Knowledge, text: str,
                              ranking: Ranking | None) -> bool:
-        """The asking sentence wants a place to turn to ("lapor ke mana"), and the message is
-        about the topic: "bantuan banjir di Samarinda" is not a question for TPPO services."""
-        asking = knowledge.normaliser.normalise(knowledge.intents.asking_sentence(text))
-        if not knowledge.places.asks_for_services(asking):
+        """The asking sentence wants a place to turn to ("lapor ke mana"), and a story is
+        about the topic: a flood in Samarinda is not a question for TPPO services. A short
+        message ("saya di Samarinda, lapor ke mana") is taken at its word."""
+        asking = knowledge.intents.asking_sentence(text)
+        if not knowledge.places.asks_for_services(knowledge.normaliser.normalise(asking)):
             return False
+        if asking is text:
+            return True
         decision = self.policy.decide(ranking or knowledge.intents.rank(text))
         return decision.outcome is not Outcome.OFFTOPIC
 

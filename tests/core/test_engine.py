@@ -57,7 +57,7 @@ def test_an_emergency_story_that_asks_gets_the_answer_after_the_numbers(
 
 def test_a_cry_for_help_that_asks_nothing_gets_the_emergency_block_alone(
         engine: Engine) -> None:
-    reply = engine.reply_to("tolong saya disekap majikan sudah seminggu")
+    reply = engine.reply_to("saya disekap majikan sudah seminggu, paspor saya ditahan")
     assert reply.intent is Intent.EMERGENCY and reply.faq_id is None
 
 

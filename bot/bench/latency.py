@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.bench.questions import benchmark_questions
-from bot.bench.understanding import read_set
+from bot.bench.understanding import DEV_SETS, read_set
 from bot.content.bundle import ContentBundle
 from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge, UnderstandingSetup
 
-DEV_SETS = ("questions.yaml", "questions_extra.yaml", "dev_narrative.yaml")
 LONG_MESSAGE_CHARS = 4096
 
 

@@ -2,7 +2,8 @@
 
 - training: the content's own examples, each scored by a model trained without it (the
   intent model's cross-validated predictions);
-- dev: tests/data/questions*.yaml and dev_narrative.yaml, which the thresholds are tuned on;
+- dev: `DEV_SETS` (tests/data/questions*.yaml, dev_narrative*.yaml), which the pipeline is
+  tuned on;
 - frozen: tests/data/frozen/test_set.yaml, written by someone who had not seen the content.
   Reported, never tuned on.
 
@@ -27,9 +28,13 @@ from bot.understanding.examples import OFFTOPIC
 from bot.understanding.features import content_terms
 from bot.understanding.model import Ranking, Scored
 
+DEV_SETS = ("questions.yaml", "questions_extra.yaml", "dev_narrative.yaml",
+            "dev_narrative_2.yaml")
+"""The development sets under tests/data, in the order they are read."""
 NARRATIVE_WORDS = 30
 """Items of the older question sets longer than this count as narratives."""
 _INTENT_LABELS = {"fallback": OFFTOPIC}
+_ANSWERING = frozenset({Intent.FAQ, Intent.EMERGENCY})
 
 
 @dataclass(frozen=True)
@@ -52,17 +57,24 @@ class Tally:
     offtopic_refused: int = 0
     confidently_wrong: int = 0
     judged: int = 0
+    not_emergencies: int = 0
+    false_alarms: int = 0
+    """Items that are not emergencies but raised the alarm (with or without an answer)."""
 
     @staticmethod
     def empty() -> Tally:
         return Tally([], [])
 
     def add(self, item: Item, reply: Reply) -> None:
-        answered = reply.faq_id if reply.intent is Intent.FAQ else None
+        """An emergency reply that carries FAQ X after the emergency block answers X."""
+        answered = reply.faq_id if reply.intent in _ANSWERING else None
+        alarm = reply.intent is Intent.EMERGENCY
         if item.expect == "emergency":
             self.emergencies += 1
-            self.emergencies_found += reply.intent is Intent.EMERGENCY
+            self.emergencies_found += alarm
             return
+        self.not_emergencies += 1
+        self.false_alarms += alarm
         if item.expect in {"stats", "smalltalk", "job_offer"}:
             return
         self.judged += 1
@@ -83,11 +95,12 @@ class Tally:
                 _share(self.clarified, len(self.short) + len(self.narrative)),
                 _share(self.emergencies_found, self.emergencies),
                 _share(self.offtopic_refused, self.offtopic),
-                _share(self.confidently_wrong, self.judged)]
+                _share(self.confidently_wrong, self.judged),
+                _share(self.false_alarms, self.not_emergencies)]
 
 
 COLUMNS = ["short right", "narrative right", "asked back", "emergencies found",
-           "off-topic refused", "confidently wrong"]
+           "off-topic refused", "confidently wrong", "false alarms"]
 
 
 def _share(part: int, whole: int) -> str:
@@ -169,15 +182,19 @@ def markdown_table(rows: Sequence[tuple[str, Tally]]) -> list[str]:
     return lines
 
 
-def run_understanding_benchmark(engine: Engine, data_dir: Path, *,
-                                baselines: bool = True) -> list[str]:
+def dev_items(data_dir: Path) -> list[Item]:
+    return [item for name in DEV_SETS if (data_dir / name).exists()
+            for item in read_set(data_dir / name)]
+
+
+def run_understanding_benchmark(engine: Engine, data_dir: Path, *, baselines: bool = True,
+                                frozen_set: bool = True) -> list[str]:
+    """`frozen_set=False` while tuning: the frozen set's score is not even printed."""
     knowledge = engine.knowledge
     sets: dict[str, list[Item]] = {"training (cross-validated)": training_items(knowledge)}
-    dev = [item for name in ("questions.yaml", "questions_extra.yaml", "dev_narrative.yaml")
-           if (data_dir / name).exists() for item in read_set(data_dir / name)]
-    sets["dev"] = dev
+    sets["dev"] = dev_items(data_dir)
     frozen = data_dir / "frozen" / "test_set.yaml"
-    if frozen.exists():
+    if frozen_set and frozen.exists():
         sets["frozen test"] = read_set(frozen)
     answerers: dict[str, Answerer] = {"bot": engine_answerer(engine)}
     if baselines:

@@ -11,6 +11,9 @@ from bot.engine.engine import Engine
 from bot.engine.reply import Intent, Reply
 from bot.prevention.job_ad_check import OFFER_LEVEL, OFFER_SIGNS, SIGN_SEPARATOR
 
+_ANSWERING = frozenset({Intent.FAQ, Intent.EMERGENCY})
+"""An emergency reply may carry an FAQ answer after the emergency block (then faq_id is set)."""
+
 
 def reply_as_json(text: str, reply: Reply) -> dict[str, object]:
     """`offer_level` and `offer_signs` are null and [] unless the text was a job ad."""
@@ -18,7 +21,7 @@ def reply_as_json(text: str, reply: Reply) -> dict[str, object]:
     return {
         "text": text,
         "intent": reply.intent.value,
-        "faq_id": reply.faq_id if reply.intent is Intent.FAQ else None,
+        "faq_id": reply.faq_id if reply.intent in _ANSWERING else None,
         "score": round(max(0.0, min(1.0, reply.score)), 4),
         "suggestions": list(reply.suggestions),
         "reply": reply.plain_text,

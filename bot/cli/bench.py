@@ -14,8 +14,8 @@ DATA_DIR = Path("tests/data")
 
 def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
               per_user: int = 10, mode: str = "both", encoder: str | None = None,
-              baselines: bool = True, ads: str = "tests/data/dev_job_ads.yaml",
-              burst_size: int = 500) -> int:
+              baselines: bool = True, frozen_set: bool = True,
+              ads: str = "tests/data/dev_job_ads.yaml", burst_size: int = 500) -> int:
     settings = load_settings()
     if part == "jobads":
         return _job_ads(settings.content_dir, Path(ads))
@@ -26,7 +26,7 @@ def run_bench(part: str, *, questions: int, messages: int, users: int = 2000,
 
         print(f"== understanding (encoder: {settings.sentence_encoder})", flush=True)
         for line in run_understanding_benchmark(load_engine(settings), DATA_DIR,
-                                                baselines=baselines):
+                                                baselines=baselines, frozen_set=frozen_set):
             print(line, flush=True)
     if part in {"latency", "all"}:
         from bot.bench.latency import run_latency_benchmark

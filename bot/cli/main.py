@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="understanding/latency: penyandi kalimat (bawaan: pengaturan)")
     bench.add_argument("--no-baselines", action="store_true",
                        help="understanding: tanpa pembanding BM25 dan rapidfuzz")
+    bench.add_argument("--dev-only", action="store_true",
+                       help="understanding: tanpa set uji beku (saat menyetel)")
     bench.add_argument("--messages", type=int, default=2000, help="stack: pesan per putaran")
     bench.add_argument("--users", type=int, default=2000, help="load: jumlah pengguna")
     bench.add_argument("--per-user", type=int, default=10, help="load: pesan per pengguna")
@@ -120,6 +122,7 @@ def _run(args: argparse.Namespace) -> int:
         return run_bench(args.part, questions=args.questions, messages=args.messages,
                          users=args.users, per_user=args.per_user, mode=args.mode,
                          encoder=args.encoder, baselines=not args.no_baselines,
+                         frozen_set=not args.dev_only,
                          ads=args.ads, burst_size=args.burst_size)
     return 2
 

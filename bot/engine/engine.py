@@ -12,6 +12,7 @@ from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
 from bot.language.normaliser import NormalisedText
+from bot.language.places import PlaceMention
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
 from bot.language.stemming import stemming_budget
 from bot.prevention.job_ad_check import PROMPT_ACTION as JOB_AD_ACTION
@@ -75,15 +76,15 @@ class Engine:
                 text: str, forwarded: bool, ranking: Ranking | None) -> Reply:
         places = knowledge.places.find(normalised)
         if knowledge.emergency.is_emergency(normalised):
-            return builder.emergency(places)
+            return self._emergency(knowledge, builder, places, normalised, text, ranking)
         if knowledge.job_ads.is_job_ad(text, forwarded=forwarded):
             return knowledge.job_ads.reply(text)
-        if places.regions and knowledge.places.asks_for_services(normalised):
+        if places.regions and self._asks_for_local_help(knowledge, normalised, text, ranking):
             local_help = knowledge.content.faqs_by_id.get(LOCAL_HELP_FAQ_ID)
             if local_help is None:
                 return builder.channels(places)
             return builder.faq(local_help, places=places)
-        query = knowledge.stats_parser.parse(normalised, text)
+        query = self._stats_query(knowledge, normalised, text)
         if query is not None:
             return self._stats_reply(knowledge, builder, query)
         smalltalk = classify_smalltalk(normalised)
@@ -105,6 +106,42 @@ class Engine:
         if decision.outcome is Outcome.CLARIFY:
             return builder.clarify(entries, decision.score)
         return builder.fallback(entries, decision.score)
+
+    def _asks_for_local_help(self, knowledge: Knowledge, normalised: NormalisedText, text: str,
+                             ranking: Ranking | None) -> bool:
+        """The asking sentence wants a place to turn to ("lapor ke mana"), and a story is
+        about the topic: a flood in Samarinda is not a question for TPPO services. A short
+        message ("saya di Samarinda, lapor ke mana") is taken at its word."""
+        asking = knowledge.intents.asking_sentence(text)
+        if not knowledge.places.asks_for_services(knowledge.normaliser.normalise(asking)):
+            return False
+        if asking is text:
+            return True
+        decision = self.policy.decide(ranking or knowledge.intents.rank(text, normalised))
+        return decision.outcome is not Outcome.OFFTOPIC
+
+    @staticmethod
+    def _stats_query(knowledge: Knowledge, normalised: NormalisedText,
+                     text: str) -> StatsQuery | None:
+        """Numbers are asked for in the asking sentence; a story's other sentences mention
+        years and cases ("bulan depan", "kasus di kampung sebelah") without asking for them."""
+        asking = knowledge.intents.asking_sentence(text)
+        if asking is not text:
+            normalised, text = knowledge.normaliser.normalise(asking), asking
+        return knowledge.stats_parser.parse(normalised, text)
+
+    def _emergency(self, knowledge: Knowledge, builder: ReplyBuilder, places: PlaceMention,
+                   normalised: NormalisedText, text: str, ranking: Ranking | None) -> Reply:
+        """The emergency block, followed by the FAQ answer when the story also asks a question
+        the model would answer outright (never after a guess: a clarifying question or a
+        fallback would only distract from the numbers)."""
+        if not knowledge.intents.asks(text):
+            return builder.emergency(places)
+        decision = self.policy.decide(ranking or knowledge.intents.rank(text, normalised))
+        if decision.outcome is Outcome.ANSWER:
+            entry = knowledge.content.faqs_by_id[decision.candidates[0]]
+            return builder.emergency_with_faq(entry, places)
+        return builder.emergency(places)
 
     def _stats_reply(
         self, knowledge: Knowledge, builder: ReplyBuilder, query: StatsQuery

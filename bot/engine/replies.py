@@ -67,6 +67,11 @@ def channel_buttons(channels: Iterable[Channel]) -> tuple[tuple[Button, ...], ..
     return tuple(rows)
 
 
+def _feedback_row(faq_id: str) -> tuple[Button, ...]:
+    return (Button("👍 Membantu", action=f"fb:{faq_id}:1"),
+            Button("👎 Kurang membantu", action=f"fb:{faq_id}:0"))
+
+
 class ReplyBuilder:
     def __init__(self, knowledge: Knowledge) -> None:
         self._content = knowledge.content
@@ -94,8 +99,7 @@ class ReplyBuilder:
         rows += channel_buttons([*local, *self._channels_for(entry.channels)])
         if entry.id in self._content.job_offer_check.offered_after:
             rows.append((JOB_CHECK_BUTTON,))
-        rows.append((Button("👍 Membantu", action=f"fb:{entry.id}:1"),
-                     Button("👎 Kurang membantu", action=f"fb:{entry.id}:0")))
+        rows.append(_feedback_row(entry.id))
         if entry.category == REPORTING_CATEGORY:
             rows.append((QUICK_EXIT_BUTTON,))
         if entry.id == PRIVACY_FAQ_ID:
@@ -126,6 +130,15 @@ class ReplyBuilder:
         rows = list(channel_buttons(listed))
         rows.append((QUICK_EXIT_BUTTON, SAFE_MODE_BUTTON))
         return Reply(Intent.EMERGENCY, "\n".join(lines), tuple(rows), score=score, sensitive=True)
+
+    def emergency_with_faq(self, entry: FaqEntry, places: PlaceMention = NO_PLACE) -> Reply:
+        """A story that is an emergency and also asks something the FAQ answers ("disekap
+        majikan ... apa hukumannya?"): the emergency block first, then that answer, in one
+        reply, so the danger is never buried and the question is not ignored."""
+        urgent = self.emergency(places)
+        answer = faq_message(entry.question, entry.answer, self._channels)
+        return replace(urgent, html=f"{urgent.html}\n\n{answer}",
+                       buttons=(*urgent.buttons, _feedback_row(entry.id)), faq_id=entry.id)
 
     def _local_channels(self, place_ids: Sequence[str],
                         field: Literal["regions", "countries"]) -> list[Channel]:

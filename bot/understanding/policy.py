@@ -29,7 +29,7 @@ class Decision:
 @dataclass(frozen=True)
 class DecisionPolicy:
     """Thresholds on calibrated probabilities, chosen on the development questions
-    (tests/data/questions*.yaml, dev_narrative.yaml), never on the frozen test set."""
+    (tests/data/questions*.yaml, dev_narrative*.yaml), never on the frozen test set."""
 
     answer_threshold: float = 0.4
     answer_margin: float = 0.2

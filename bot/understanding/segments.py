@@ -43,15 +43,34 @@ def asks(sentence: str, question_words: Collection[str]) -> bool:
     return any(w in question_words for w in _WORD.findall(sentence.lower()))
 
 
+def asks_anything(text: str, question_words: Collection[str]) -> bool:
+    return any(asks(s, question_words) for s in split_sentences(text))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in split_sentences(text)
+            if len(_WORD.findall(s)) >= MIN_SEGMENT_WORDS][-MAX_SEGMENTS:]
+
+
+def _asking(sentences: list[str], question_words: Collection[str]) -> str:
+    asking = [s for s in sentences if asks(s, question_words)]
+    return asking[-1] if asking else sentences[-1]
+
+
+def asking_sentence(text: str, question_words: Collection[str]) -> str:
+    """The sentence that asks (the last one that does, else the last), or the whole message
+    when it is one sentence: "berapa tahun" in a story's middle is not a request for numbers."""
+    sentences = _sentences(text)
+    return _asking(sentences, question_words) if len(sentences) >= 2 else text
+
+
 def parts_to_score(text: str, question_words: Collection[str]) -> list[Part]:
     """The whole message, plus its sentences when there are several, each with its weight."""
     whole = Part(text, WHOLE_WEIGHT)
-    sentences = [s for s in split_sentences(text) if len(_WORD.findall(s)) >= MIN_SEGMENT_WORDS]
+    sentences = _sentences(text)
     if len(sentences) < 2:
         return [whole]
-    sentences = sentences[-MAX_SEGMENTS:]
-    asking = [s for s in sentences if asks(s, question_words)]
-    chosen = asking[-1] if asking else sentences[-1]
+    chosen = _asking(sentences, question_words)
     others = [s for s in sentences if s is not chosen]
     share = OTHER_WEIGHT / len(others) if others else 0.0
     return [whole, Part(chosen, ASKING_WEIGHT), *(Part(s, share) for s in others)]

@@ -38,6 +38,29 @@ def test_emergency_comes_first_with_the_numbers(engine: Engine, content: Content
     assert any(b.action == "exit" for row in reply.buttons for b in row)
 
 
+def test_an_emergency_story_that_asks_gets_the_answer_after_the_numbers(
+        engine: Engine, content: ContentBundle) -> None:
+    text = ("Adik saya kerja di Sabah, sekarang dikurung majikan dan dipukuli tiap hari, paspornya "
+            "ditahan. Kami sudah lapor ke polsek tapi belum ada kabar. Sebenarnya apa yang "
+            "terjadi setelah kami melapor?")
+    reply = engine.reply_to(text)
+    assert reply.intent is Intent.EMERGENCY and reply.sensitive
+    assert reply.faq_id is not None
+    entry = content.faqs_by_id[reply.faq_id]
+    numbers = _channel_numbers(content, content.messages.emergency.channels)
+    plain = reply.plain_text
+    assert max(plain.index(n) for n in numbers) < plain.index(entry.question)
+    actions = [b.action for row in reply.buttons for b in row]
+    assert "exit" in actions and f"fb:{entry.id}:1" in actions
+    assert html_problems(reply.html) == []
+
+
+def test_a_cry_for_help_that_asks_nothing_gets_the_emergency_block_alone(
+        engine: Engine) -> None:
+    reply = engine.reply_to("saya disekap majikan sudah seminggu, paspor saya ditahan")
+    assert reply.intent is Intent.EMERGENCY and reply.faq_id is None
+
+
 def test_questions_about_danger_are_not_emergencies(engine: Engine) -> None:
     reply = engine.reply_to("apa hukuman bagi pelaku yang menyekap korban perdagangan orang?")
     assert reply.intent is not Intent.EMERGENCY
@@ -109,3 +132,19 @@ def test_user_text_is_never_echoed_as_markup(engine: Engine) -> None:
 def test_questions_about_the_bot_itself(engine: Engine, text: str) -> None:
     reply = engine.reply_to(text)
     assert (reply.intent, reply.faq_id) == (Intent.FAQ, "tentang-bot")
+
+
+def test_a_story_that_mentions_years_and_cases_is_not_a_question_for_numbers(
+        engine: Engine) -> None:
+    reply = engine.reply_to(
+        "Sidang kasus TPPO yang menjerat calo di desa kami digelar bulan depan dan saya "
+        "dipanggil jadi saksi tahun ini. Apakah ada lembaga yang melindungi saksi seperti saya?")
+    assert reply.intent is Intent.FAQ and reply.faq_id == "perlindungan-saksi"
+    assert engine.reply_to("berapa kasus tppo di samarinda tahun 2023?").intent is Intent.STATS
+
+
+def test_local_help_is_for_the_topic_not_for_any_request_for_help(engine: Engine) -> None:
+    flood = engine.reply_to("Rumah kami di Samarinda terendam banjir sejak subuh dan kulkas "
+                            "rusak. Bantuan untuk korban banjir bisa didapat di mana?")
+    assert flood.intent is Intent.FALLBACK
+    assert engine.reply_to("saya di Berau, lapor TPPO ke mana?").faq_id == "layanan-kaltim"

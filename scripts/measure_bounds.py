@@ -35,17 +35,18 @@ def words(count: int, seed: int) -> list[str]:
 def hostile() -> None:
     from tests.content.test_bounded_reading import add_alias_bomb, add_special_files
     from tests.content_copy import ContentCopy
+    from tests.peak_memory import PEAK_RSS_MB_SOURCE
 
     folder = Path(tempfile.mkdtemp()) / "content"
     shutil.copytree(ROOT / "content", folder)
     add_alias_bomb(ContentCopy(folder))
     add_special_files(folder)
-    code = ("import resource, sys, time\nfrom pathlib import Path\n"
+    code = PEAK_RSS_MB_SOURCE + ("import sys, time\nfrom pathlib import Path\n"
             "from bot.cli.main import main\nfrom bot.content.reloader import fingerprint\n"
             "started = time.monotonic()\nfingerprint(Path(sys.argv[1]))\n"
             "status = main(['content', 'check'])\n"
             "print(f'exit {status}; {time.monotonic() - started:.2f} s; max RSS '\n"
-            "      f'{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB',"
+            "      f'{peak_rss_mb()} MB',"
             " file=sys.stderr)\n")
     env = {**os.environ, "CONTENT_DIR": str(folder), "DATA_DIR": str(folder.parent / "data"),
            "PYTHONPATH": str(ROOT)}

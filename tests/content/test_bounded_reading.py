@@ -20,6 +20,7 @@ from bot.content.reloader import ContentReloader, fingerprint
 from bot.engine.engine import Engine
 from tests.conftest import ROOT, knowledge_of
 from tests.content_copy import ContentCopy
+from tests.peak_memory import PEAK_RSS_MB_SOURCE
 
 FAQ = "faq_id.yaml"
 MEMORY_LIMIT_MB = 400
@@ -64,8 +65,8 @@ def test_every_hostile_file_is_refused_quickly_with_bounded_memory(
     add_special_files(content_copy.folder)
     (content_copy.folder / "pesan.yaml").unlink()
     (content_copy.folder / "pesan.yaml").symlink_to("/dev/zero")
-    code = (
-        "import resource, sys, time\n"
+    code = PEAK_RSS_MB_SOURCE + (
+        "import sys, time\n"
         "from bot.cli.main import main\n"
         "from bot.content.reloader import fingerprint\n"
         "from pathlib import Path\n"
@@ -73,8 +74,7 @@ def test_every_hostile_file_is_refused_quickly_with_bounded_memory(
         f"fingerprint(Path({str(content_copy.folder)!r}))\n"
         "status = main(['content', 'check'])\n"
         "print('SECONDS', time.monotonic() - started, file=sys.stderr)\n"
-        "print('RSS_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "
-        "file=sys.stderr)\n"
+        "print('RSS_MB', peak_rss_mb(), file=sys.stderr)\n"
         "sys.exit(status)\n"
     )
     env = {**os.environ, "CONTENT_DIR": str(content_copy.folder), "PYTHONPATH": str(ROOT)}

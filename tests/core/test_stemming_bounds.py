@@ -12,6 +12,7 @@ import pytest
 from bot.language import stemming
 from bot.language.stemming import cached_words, stem, stemming_budget
 from tests.conftest import ROOT
+from tests.peak_memory import PEAK_RSS_MB_SOURCE
 
 LETTERS = "abcdeghijklmnoprstuwy"
 
@@ -48,7 +49,7 @@ def test_a_long_message_of_unknown_words_stems_only_its_budget() -> None:
 
 def test_100k_random_words_through_the_engine_keep_memory_bounded() -> None:
     """The reviewer's F9 run: 100k never-seen words in 4 kB messages, RSS in a subprocess."""
-    code = (
+    code = PEAK_RSS_MB_SOURCE + (
         "import random, resource\n"
         "from pathlib import Path\n"
         "from bot.content.loader import load_content\n"
@@ -56,15 +57,14 @@ def test_100k_random_words_through_the_engine_keep_memory_bounded() -> None:
         "from bot.language.stemming import stem, stemming_budget, cached_words\n"
         "from tests.core.test_stemming_bounds import random_words\n"
         f"knowledge = Knowledge.build(load_content(Path({str(ROOT / 'content')!r})).bundle)\n"
-        "def rss(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
-        "start = rss()\n"
+        "start = peak_rss_mb()\n"
         "words = random_words(100_000, seed=5)\n"
         "for first in range(0, len(words), 300):\n"
         "    with stemming_budget():\n"
         "        normalised = knowledge.normaliser.normalise(' '.join(words[first:first + 300]))\n"
         "        {stem(token) for token in normalised.tokens}\n"
         "held = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize() // 2**20\n"
-        "print(start, rss(), held, cached_words())\n"
+        "print(start, peak_rss_mb(), held, cached_words())\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,

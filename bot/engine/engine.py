@@ -8,6 +8,8 @@ not sure.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
@@ -29,6 +31,33 @@ ABOUT_FAQ_ID = "tentang-bot"
 LOCAL_HELP_FAQ_ID = "layanan-kaltim"
 """Answers "layanan di Berau", "saya di Samarinda, lapor ke mana", with that region's services."""
 _MAY_OFFER_JOB_CHECK = frozenset({Intent.FAQ, Intent.CLARIFY, Intent.FALLBACK})
+
+
+class _Reading:
+    """One message as the checks read it. The asking sentence and the model's ranking are
+    made once, when a check first needs them: a story can need each in up to three checks."""
+
+    def __init__(self, knowledge: Knowledge, text: str, normalised: NormalisedText,
+                 ranking: Ranking | None) -> None:
+        self._knowledge = knowledge
+        self.text = text
+        self.normalised = normalised
+        self._given_ranking = ranking
+
+    @cached_property
+    def asking(self) -> str:
+        """The sentence that asks, or `text` itself when the message is one sentence."""
+        return self._knowledge.intents.asking_sentence(self.text)
+
+    @cached_property
+    def asking_normalised(self) -> NormalisedText:
+        if self.asking is self.text:
+            return self.normalised
+        return self._knowledge.normaliser.normalise(self.asking)
+
+    @cached_property
+    def ranking(self) -> Ranking:
+        return self._given_ranking or self._knowledge.intents.rank(self.text, self.normalised)
 
 
 class Engine:
@@ -75,16 +104,19 @@ class Engine:
     def _decide(self, knowledge: Knowledge, builder: ReplyBuilder, normalised: NormalisedText,
                 text: str, forwarded: bool, ranking: Ranking | None) -> Reply:
         places = knowledge.places.find(normalised)
+        reading = _Reading(knowledge, text, normalised, ranking)
         if knowledge.emergency.is_emergency(normalised):
-            return self._emergency(knowledge, builder, places, normalised, text, ranking)
+            return self._emergency(knowledge, builder, places, reading)
         if knowledge.job_ads.is_job_ad(text, forwarded=forwarded):
             return knowledge.job_ads.reply(text)
-        if places.regions and self._asks_for_local_help(knowledge, normalised, text, ranking):
+        if places.regions and self._asks_for_local_help(knowledge, reading):
             local_help = knowledge.content.faqs_by_id.get(LOCAL_HELP_FAQ_ID)
             if local_help is None:
                 return builder.channels(places)
             return builder.faq(local_help, places=places)
-        query = self._stats_query(knowledge, normalised, text)
+        # Numbers are asked for in the asking sentence: a story's others mention years and
+        # cases ("bulan depan", "kasus di kampung sebelah") without asking for them.
+        query = knowledge.stats_parser.parse(reading.asking_normalised, reading.asking)
         if query is not None:
             return self._stats_reply(knowledge, builder, query)
         smalltalk = classify_smalltalk(normalised)
@@ -98,7 +130,7 @@ class Engine:
             return builder.smalltalk(text_by_kind[smalltalk])
         if asks_about_the_bot(normalised) and ABOUT_FAQ_ID in knowledge.content.faqs_by_id:
             return builder.faq(knowledge.content.faqs_by_id[ABOUT_FAQ_ID])
-        decision = self.policy.decide(ranking or knowledge.intents.rank(text, normalised))
+        decision = self.policy.decide(reading.ranking)
         faqs = knowledge.content.faqs_by_id
         entries = [faqs[faq_id] for faq_id in decision.candidates]
         if decision.outcome is Outcome.ANSWER:
@@ -107,37 +139,24 @@ class Engine:
             return builder.clarify(entries, decision.score)
         return builder.fallback(entries, decision.score)
 
-    def _asks_for_local_help(self, knowledge: Knowledge, normalised: NormalisedText, text: str,
-                             ranking: Ranking | None) -> bool:
+    def _asks_for_local_help(self, knowledge: Knowledge, reading: _Reading) -> bool:
         """The asking sentence wants a place to turn to ("lapor ke mana"), and a story is
         about the topic: a flood in Samarinda is not a question for TPPO services. A short
         message ("saya di Samarinda, lapor ke mana") is taken at its word."""
-        asking = knowledge.intents.asking_sentence(text)
-        if not knowledge.places.asks_for_services(knowledge.normaliser.normalise(asking)):
+        if not knowledge.places.asks_for_services(reading.asking_normalised):
             return False
-        if asking is text:
+        if reading.asking is reading.text:
             return True
-        decision = self.policy.decide(ranking or knowledge.intents.rank(text, normalised))
-        return decision.outcome is not Outcome.OFFTOPIC
-
-    @staticmethod
-    def _stats_query(knowledge: Knowledge, normalised: NormalisedText,
-                     text: str) -> StatsQuery | None:
-        """Numbers are asked for in the asking sentence; a story's other sentences mention
-        years and cases ("bulan depan", "kasus di kampung sebelah") without asking for them."""
-        asking = knowledge.intents.asking_sentence(text)
-        if asking is not text:
-            normalised, text = knowledge.normaliser.normalise(asking), asking
-        return knowledge.stats_parser.parse(normalised, text)
+        return self.policy.decide(reading.ranking).outcome is not Outcome.OFFTOPIC
 
     def _emergency(self, knowledge: Knowledge, builder: ReplyBuilder, places: PlaceMention,
-                   normalised: NormalisedText, text: str, ranking: Ranking | None) -> Reply:
+                   reading: _Reading) -> Reply:
         """The emergency block, followed by the FAQ answer when the story also asks a question
         the model would answer outright (never after a guess: a clarifying question or a
         fallback would only distract from the numbers)."""
-        if not knowledge.intents.asks(text):
+        if not knowledge.intents.asks(reading.text):
             return builder.emergency(places)
-        decision = self.policy.decide(ranking or knowledge.intents.rank(text, normalised))
+        decision = self.policy.decide(reading.ranking)
         if decision.outcome is Outcome.ANSWER:
             entry = knowledge.content.faqs_by_id[decision.candidates[0]]
             return builder.emergency_with_faq(entry, places)

@@ -21,9 +21,13 @@ STATS_WORDS = frozenset({
     "trend", "sebaran", "persebaran", "datanya", "angkanya",
 })
 COUNT_CUES = frozenset({
-    "berapa", "jumlah", "total", "banyak", "terbanyak", "tertinggi", "terendah", "naik", "turun",
-    "meningkat", "menurun", "bertambah", "berkurang", "pernah", "ada",
+    "berapa", "jumlah", "total", "terbanyak", "tertinggi", "terendah", "naik", "turun",
+    "meningkat", "menurun", "bertambah", "berkurang",
 })
+NEAR_CASE_CUES = frozenset({"banyak", "pernah", "ada"})
+"""Count cues only beside the case word ("ada kasus", "kasusnya banyak"): elsewhere they are
+everyday words ("supaya perkara disebut TPPO, unsur apa yang harus ada?")."""
+NEAR_CASE_WINDOW = 2
 CASE_TOKENS = frozenset({"kasus", "perkara"})
 NOT_STATS_CUES = frozenset({
     "kenapa", "mengapa", "sebab", "penyebab", "faktor", "rawan", "cara", "gimana", "bagaimana",
@@ -100,6 +104,12 @@ def ranking_wanted(tokens: Sequence[str], *, years: Sequence[int]) -> RankBy | N
     return "region"
 
 
+def _cue_near_case(tokens: Sequence[str]) -> bool:
+    return any(token in CASE_TOKENS and NEAR_CASE_CUES & set(
+        tokens[max(0, index - NEAR_CASE_WINDOW): index + NEAR_CASE_WINDOW + 1])
+        for index, token in enumerate(tokens))
+
+
 class StatsQueryParser:
     def __init__(self, regions: Sequence[Region],
                  normalise: Callable[[str], NormalisedText]) -> None:
@@ -123,7 +133,8 @@ class StatsQueryParser:
         years = find_years(tokens, text)
         regions = self.find_regions(tokens)
         stats_words = bool(token_set & STATS_WORDS)
-        counting = mentions_cases and bool(token_set & COUNT_CUES or years or regions)
+        counting = mentions_cases and bool(token_set & COUNT_CUES or years or regions
+                                           or _cue_near_case(tokens))
         other_question = bool({stem(t) for t in tokens} & NOT_STATS_CUES) and not (
             stats_words or asks_count
         )

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import itertools
-import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -76,15 +74,15 @@ class LexicalFeaturiser:
         texts this way skips building sparse matrices, which costs more than the scoring."""
         rows: list[SparseRow] = []
         for text in texts:
-            columns: list[int] = []
-            weights: list[float] = []
+            columns: list[np.ndarray] = []
+            weights: list[np.ndarray] = []
             offset = 0
             for block in self._blocks:
                 block_columns, block_weights = block.row(text)
-                columns += [offset + c for c in block_columns]
-                weights += block_weights
+                columns.append(block_columns + offset)
+                weights.append(block_weights)
                 offset += block.width
-            rows.append((np.array(columns, dtype=np.intp), np.array(weights)))
+            rows.append((np.concatenate(columns), np.concatenate(weights)))
         return rows
 
 
@@ -104,7 +102,7 @@ class _Block:
         self._analyse = vectoriser.build_analyzer()
         self._text_of = text_of
         self._vocabulary: dict[str, int] = vectoriser.vocabulary_
-        self._idf: list[float] = vectoriser.idf_.tolist()  # Python floats: indexed per feature
+        self._idf: np.ndarray = vectoriser.idf_
         self._columns_of_word: dict[str, tuple[int, ...]] | None = {} if by_word else None
 
     @property
@@ -130,22 +128,20 @@ class _Block:
             columns += found
         return columns
 
-    def row(self, text: NormalisedText) -> tuple[list[int], list[float]]:
-        found = list(Counter(self._columns(text)).items())
-        weights = [(1 + math.log(n)) * self._idf[c] for c, n in found]
-        norm = math.sqrt(sum(w * w for w in weights)) or 1.0
-        return [c for c, _ in found], [w / norm for w in weights]
+    def row(self, text: NormalisedText) -> SparseRow:
+        """Sublinear TF-IDF, L2-normalised, as TfidfVectorizer computes it (columns sorted)."""
+        columns, counts = np.unique(np.array(self._columns(text), dtype=np.intp),
+                                    return_counts=True)
+        weights = (1 + np.log(counts)) * self._idf[columns]
+        norm = float(np.sqrt(weights @ weights)) or 1.0
+        return columns, weights / norm
 
     def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
-        data: list[float] = []
-        columns: list[int] = []
-        pointers = [0]
-        for text in texts:
-            row_columns, row_weights = self.row(text)
-            columns += row_columns
-            data += row_weights
-            pointers.append(len(columns))
-        return csr_matrix((np.array(data), np.array(columns, dtype=np.int32), pointers),
+        rows = [self.row(text) for text in texts]
+        pointers = np.cumsum([0, *(len(columns) for columns, _ in rows)])
+        columns = np.concatenate([c for c, _ in rows]) if rows else np.array([], dtype=np.intp)
+        data = np.concatenate([w for _, w in rows]) if rows else np.array([])
+        return csr_matrix((data, columns.astype(np.int32), pointers),
                           shape=(len(texts), self.width))
 
 

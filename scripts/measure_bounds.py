@@ -69,7 +69,8 @@ def cost() -> None:
     from bot.content.loader import load_content
     from bot.engine.engine import Engine
     from bot.engine.knowledge import Knowledge
-    from bot.language.stemming import stem, stemming_budget
+    from bot.language.budget import message_budget
+    from bot.language.stemming import stem
 
     bundle = load_content(ROOT / "content").bundle
     assert bundle is not None
@@ -84,7 +85,7 @@ def cost() -> None:
         return text[:4096]
 
     def language_path(text: str) -> None:
-        with stemming_budget():
+        with message_budget():
             {stem(token) for token in knowledge.normaliser.normalise(text).tokens}
 
     def timed(run, texts: list[str]) -> str:  # type: ignore[no-untyped-def]

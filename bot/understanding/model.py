@@ -113,7 +113,7 @@ class CalibratedSvm:
 class IntentModel:
     def __init__(self, trained: Trained, *, normalise: Normalise,
                  question_words: Collection[str], encoder: SentenceEncoder | None,
-                 examples: tuple[Example, ...], seconds: float) -> None:
+                 examples: tuple[Example, ...]) -> None:
         self._featuriser = trained.featuriser
         self._lexical = trained.lexical
         self._labels: list[str] = [str(c) for c in trained.lexical.classifier.classes_]
@@ -124,7 +124,6 @@ class IntentModel:
         self.held_out = trained.held_out
         """Cross-validated ranking of each training example, in `examples` order."""
         self.examples = examples
-        self.training_seconds = seconds
 
     @classmethod
     def train(cls, examples: Sequence[Example], *, normalise: Normalise,
@@ -148,7 +147,7 @@ class IntentModel:
         log.info("intent model ready: %d examples, %.2f s%s", len(examples), seconds,
                  f", encoder {encoder.name}" if encoder else "")
         return cls(trained, normalise=normalise, question_words=question_words,
-                   encoder=encoder, examples=tuple(examples), seconds=seconds)
+                   encoder=encoder, examples=tuple(examples))
 
     @staticmethod
     def _fit(examples: Sequence[Example], texts: Sequence[NormalisedText],

@@ -37,6 +37,7 @@ from bot.settings import Settings
 from bot.storage import update_ledger
 from bot.storage.models import utc_now
 from bot.storage.threaded import ThreadedTransactions
+from bot.storage.transactions import describe_failure
 from bot.storage.update_ledger import KEY_CONTEXT, Claimed, Incoming, Lease, PayloadCipher
 from bot.telegram.botdata import LEDGER_KEY, STORAGE_KEY
 
@@ -92,13 +93,6 @@ class ThrottledLog:
         again = self._suppressed.pop(message, 0)
         suffix = f" (and {again} more times since the last report)" if again else ""
         self._log.warning(message + suffix, *args)
-
-
-def _error_name(error: BaseException) -> str:
-    """The error's class, and the driver's beneath SQLAlchemy's wrapper (never its text, which
-    may quote statement parameters)."""
-    cause = getattr(error, "orig", None)
-    return f"{type(error).__name__}/{type(cause).__name__}" if cause else type(error).__name__
 
 
 Deliver = Callable[[int, str | None], Awaitable[bool]]
@@ -257,7 +251,7 @@ class UpdateLedger:
             except Exception as error:
                 self._unflushed = (marks + self._unflushed)[-MAX_UNFLUSHED:]
                 self._throttled.warning("Could not mark %d updates handled (%s); retrying",
-                                        len(self._unflushed), _error_name(error))
+                                        len(self._unflushed), describe_failure(error))
             else:
                 self._marking.difference_update(marks)
 
@@ -277,7 +271,7 @@ class UpdateLedger:
             claimed = await self._transaction(
                 lambda connection: update_ledger.admit(connection, unique, lease))
         except Exception as error:
-            self._throttled.warning("Could not record updates (%s)", _error_name(error))
+            self._throttled.warning("Could not record updates (%s)", describe_failure(error))
             for _, decided in admissions:
                 if not decided.done():
                     decided.set_result(None)
@@ -301,7 +295,7 @@ class UpdateLedger:
                     await self.purge()
                     last_purge = time.monotonic()
             except Exception as error:
-                self._throttled.warning("Update ledger upkeep failed (%s)", _error_name(error))
+                self._throttled.warning("Update ledger upkeep failed (%s)", describe_failure(error))
 
     async def maintain(self, deliver: Deliver) -> int:
         """Renew this worker's leases, then take over updates whose worker stopped; returns

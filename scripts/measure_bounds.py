@@ -69,8 +69,7 @@ def cost() -> None:
     from bot.content.loader import load_content
     from bot.engine.engine import Engine
     from bot.engine.knowledge import Knowledge
-    from bot.language.budget import message_budget
-    from bot.language.stemming import stem
+    from bot.language.stemming import stem, stemming_budget
 
     bundle = load_content(ROOT / "content").bundle
     assert bundle is not None
@@ -85,7 +84,7 @@ def cost() -> None:
         return text[:4096]
 
     def language_path(text: str) -> None:
-        with message_budget():
+        with stemming_budget():
             {stem(token) for token in knowledge.normaliser.normalise(text).tokens}
 
     def timed(run, texts: list[str]) -> str:  # type: ignore[no-untyped-def]

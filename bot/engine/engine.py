@@ -13,10 +13,10 @@ from functools import cached_property
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
-from bot.language.budget import message_budget
 from bot.language.normaliser import NormalisedText
 from bot.language.places import PlaceMention
 from bot.language.smalltalk import SmalltalkKind, asks_about_the_bot, classify_smalltalk
+from bot.language.stemming import stemming_budget
 from bot.prevention.job_ad_check import PROMPT_ACTION as JOB_AD_ACTION
 from bot.prevention.job_offer_check import ACTION as JOB_CHECK_ACTION
 from bot.prevention.job_offer_check import CANCEL_ACTION
@@ -78,7 +78,7 @@ class Engine:
                  ranking: Ranking | None = None) -> Reply:
         """`forwarded`: the message was forwarded from another chat (a job ad, most often);
         `ranking` replaces the model's scores of `text` (the held-out routing check)."""
-        with message_budget():  # a message of made-up words costs milliseconds, not 100s of ms
+        with stemming_budget():  # a message of made-up words costs milliseconds, not 100s of ms
             return self._reply(text, forwarded=forwarded, ranking=ranking)
 
     def _reply(self, text: str, *, forwarded: bool, ranking: Ranking | None) -> Reply:
@@ -93,10 +93,6 @@ class Engine:
         """A picture's caption is answered only when it is a job advertisement (posters are
         often shared as an image with the vacancy written below) or an emergency; None
         otherwise."""
-        with message_budget():
-            return self._caption_reply(caption, forwarded)
-
-    def _caption_reply(self, caption: str, forwarded: bool) -> Reply | None:
         knowledge = self._knowledge
         normalised = knowledge.normaliser.normalise(caption)
         if knowledge.emergency.is_emergency(normalised):

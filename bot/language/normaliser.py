@@ -16,6 +16,9 @@ from bot.language.spelling import SpellingCorrector
 
 MAX_INPUT_CHARS = MAX_MESSAGE_LENGTH
 """All of a Telegram message: danger told at the end of a long story must still be seen."""
+MAX_CORRECTED_WORDS = 150
+"""Typo repair is tried on this many words of a message; past it (a pasted wall of words) the
+rest are kept as written, so a 4 kB message costs milliseconds."""
 _URL = re.compile(r"(https?://|www\.)\S+")
 _REDUPLICATION = re.compile(r"\b([a-z]+)(?:-\1\b|2\b)")
 _REPEATED = re.compile(r"([a-z])\1{2,}")
@@ -75,7 +78,7 @@ class Normaliser:
                 tokens += slang.get(raw, (raw,))
         if self._corrector is not None:
             correct = self._corrector.correct
-            tokens = [correct(t) for t in tokens]
+            tokens[:MAX_CORRECTED_WORDS] = [correct(t) for t in tokens[:MAX_CORRECTED_WORDS]]
         return NormalisedText(self._join_phrases(tokens))
 
     def _join_phrases(self, tokens: list[str]) -> tuple[str, ...]:

@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.language.budget import Work, spend
 from bot.language.stemming import is_indonesian_word
 
 MIN_LENGTH = 4
 MIN_CORRECTED_LENGTH = 5
-MAX_REMEMBERED_WORDS = 20_000
-"""Repairs remembered (a word each way, about 3 MB); past it the memory starts again."""
 
 
 def _deletes(word: str) -> set[str]:
@@ -50,24 +47,9 @@ class SpellingCorrector:
             for deleted in _deletes(word):
                 self._index[deleted].add(word)
 
-        self._repaired: dict[str, str] = {}
-
     def correct(self, word: str) -> str:
-        """The repair of `word` (itself when none); new words count against the message's
-        budget, past which they are left as typed."""
         if len(word) < MIN_CORRECTED_LENGTH or word in self._vocabulary or not word.isalpha():
             return word
-        repaired = self._repaired.get(word)
-        if repaired is not None:
-            return repaired
-        if not spend(Work.SPELL):
-            return word
-        if len(self._repaired) >= MAX_REMEMBERED_WORDS:
-            self._repaired.clear()
-        repaired = self._repaired[word] = self._repair(word)
-        return repaired
-
-    def _repair(self, word: str) -> str:
         if is_indonesian_word(word):
             return word
         candidates = set(self._index.get(word, ()))

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.language.budget import Work, spend
 from bot.language.normaliser import NormalisedText
 from bot.language.stemming import stem
 from bot.language.vocabulary import STOPWORDS
@@ -65,7 +64,6 @@ class LexicalFeaturiser:
         self._chars.fit([_chars_text(t) for t in texts])
         self._blocks = [_Block(self._words, _terms_text),
                         _Block(self._chars, _chars_text, by_word=True)]
-        self._blocks[1].remember(word for text in texts for word in _chars_text(text).split())
         return self
 
     def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
@@ -122,26 +120,13 @@ class _Block:
         for word in analysed.split():
             found = remembered.get(word)
             if found is None:
-                if not spend(Work.NGRAMS):  # past the message's budget: its stem still counts
-                    continue
-                found = self._remember(word)
+                found = tuple(self._vocabulary[g] for g in self._analyse(word)
+                              if g in self._vocabulary)
+                if len(remembered) >= MAX_REMEMBERED_WORDS:
+                    remembered.clear()
+                remembered[word] = found
             columns += found
         return columns
-
-    def remember(self, words: Iterable[str]) -> None:
-        """Columns of the training texts' words, worked out once when fitting."""
-        for word in words:
-            if word not in self._columns_of_word:  # type: ignore[operator]
-                self._remember(word)
-
-    def _remember(self, word: str) -> tuple[int, ...]:
-        remembered = self._columns_of_word
-        assert remembered is not None
-        found = tuple(self._vocabulary[g] for g in self._analyse(word) if g in self._vocabulary)
-        if len(remembered) >= MAX_REMEMBERED_WORDS:
-            remembered.clear()
-        remembered[word] = found
-        return found
 
     def row(self, text: NormalisedText) -> SparseRow:
         """Sublinear TF-IDF, L2-normalised, as TfidfVectorizer computes it (columns sorted)."""

@@ -10,8 +10,7 @@ import sys
 import pytest
 
 from bot.language import stemming
-from bot.language.budget import Work, message_budget
-from bot.language.stemming import cached_words, stem
+from bot.language.stemming import cached_words, stem, stemming_budget
 from tests.conftest import ROOT
 from tests.peak_memory import PEAK_RSS_MB_SOURCE
 
@@ -41,7 +40,7 @@ def test_a_long_message_of_unknown_words_stems_only_its_budget() -> None:
     stem("perdagangan")
     words = random_words(600, seed=4)
     before = cached_words()
-    with message_budget({Work.STEM: 16}):
+    with stemming_budget(16):
         roots = [stem(word) for word in [*words, "perdagangan"]]
     assert roots[-1] == "dagang"  # known words are still stemmed past the budget
     assert roots[16:-1] == words[16:]  # past the budget unknown words are left as they are
@@ -55,14 +54,13 @@ def test_100k_random_words_through_the_engine_keep_memory_bounded() -> None:
         "from pathlib import Path\n"
         "from bot.content.loader import load_content\n"
         "from bot.engine.knowledge import Knowledge\n"
-        "from bot.language.budget import message_budget\n"
-        "from bot.language.stemming import stem, cached_words\n"
+        "from bot.language.stemming import stem, stemming_budget, cached_words\n"
         "from tests.core.test_stemming_bounds import random_words\n"
         f"knowledge = Knowledge.build(load_content(Path({str(ROOT / 'content')!r})).bundle)\n"
         "start = peak_rss_mb()\n"
         "words = random_words(100_000, seed=5)\n"
         "for first in range(0, len(words), 300):\n"
-        "    with message_budget():\n"
+        "    with stemming_budget():\n"
         "        normalised = knowledge.normaliser.normalise(' '.join(words[first:first + 300]))\n"
         "        {stem(token) for token in normalised.tokens}\n"
         "held = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize() // 2**20\n"

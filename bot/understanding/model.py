@@ -24,6 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from bot.language.normaliser import NormalisedText
+from bot.language.stemming import learn_content_roots, stem
 from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
 from bot.understanding.examples import OFFTOPIC, Example
 from bot.understanding.features import LexicalFeaturiser, SparseRow, content_terms
@@ -80,6 +81,9 @@ class Trained:
     lexical: CalibratedSvm
     embedded: CalibratedSvm | None
     held_out: tuple[Ranking, ...]
+    content_roots: dict[str, str]
+    """Every word of the examples and its root: a message's features then never depend on
+    which of its words earlier messages left in the stemmer's cache (see `stemming`)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ class IntentModel:
     def __init__(self, trained: Trained, *, normalise: Normalise,
                  question_words: Collection[str], encoder: SentenceEncoder | None,
                  examples: tuple[Example, ...]) -> None:
+        learn_content_roots(trained.content_roots)
         self._featuriser = trained.featuriser
         self._lexical = trained.lexical
         self._labels: list[str] = [str(c) for c in trained.lexical.classifier.classes_]
@@ -173,7 +178,8 @@ class IntentModel:
         classes = [str(c) for c in np.unique(labels)]
         held_out = tuple(_ranking(classes, row, len(content_terms(text)))
                          for row, text in zip(probabilities, texts, strict=True))
-        return Trained(featuriser, lexical, embedded, held_out)
+        roots = {token: stem(token) for text in texts for token in text.tokens}
+        return Trained(featuriser, lexical, embedded, held_out, roots)
 
     def rank(self, text: str, normalised: NormalisedText | None = None) -> Ranking:
         """The message scored whole and by sentence (see `segments`), mixed by weight.

@@ -36,15 +36,38 @@ def test_the_cache_keeps_at_most_its_size(monkeypatch: pytest.MonkeyPatch) -> No
     assert stem("perdagangan") == "dagang"  # evicted words are simply stemmed again
 
 
+@pytest.fixture
+def content_roots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The content's words as a built Knowledge leaves them, here just one."""
+    monkeypatch.setattr(stemming, "_content_roots", {})
+    stemming.learn_content_roots({"perdagangan": "dagang"})
+
+
+@pytest.mark.usefixtures("content_roots")
 def test_a_long_message_of_unknown_words_stems_only_its_budget() -> None:
-    stem("perdagangan")
     words = random_words(600, seed=4)
     before = cached_words()
     with stemming_budget(16):
         roots = [stem(word) for word in [*words, "perdagangan"]]
-    assert roots[-1] == "dagang"  # known words are still stemmed past the budget
+    assert roots[-1] == "dagang"  # the content's words are still stemmed past the budget
     assert roots[16:-1] == words[16:]  # past the budget unknown words are left as they are
     assert cached_words() - before <= 16
+
+
+@pytest.mark.usefixtures("content_roots")
+def test_a_messages_stems_do_not_depend_on_what_was_cached_before() -> None:
+    """Answers must not change with history: words cached by earlier messages still count."""
+    message = [*random_words(30, seed=6), "diperdagangkannya", "perdagangan"]
+
+    def stems() -> list[str]:
+        with stemming_budget(4):
+            return [stem(word) for word in message]
+
+    first = stems()
+    for word in message:
+        stem(word)  # now every word is in the cache
+    assert stems() == first
+    assert first[4:-1] == message[4:-1] and first[-1] == "dagang"
 
 
 def test_100k_random_words_through_the_engine_keep_memory_bounded() -> None:

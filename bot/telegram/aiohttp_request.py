@@ -1,9 +1,9 @@
 """PTB's Bot API requests over aiohttp instead of httpx.
 
-In a burst the bot's CPU is the limit, and PTB's HTTPXRequest cost ~1.5 ms of CPU per request
-with one connection and ~3 ms with 64 (httpcore scans every pooled connection, asking each
+In a burst the bot's CPU is the limit, and PTB's HTTPXRequest cost ~1.4 ms of CPU a request
+with one connection and 3-4 ms with 16-64 (httpcore scans every pooled connection, asking each
 socket whether it is readable, at the start and end of every request); aiohttp, whose HTTP
-parser is compiled, cost ~0.3 ms either way (docs/PERFORMANCE.md, "HTTP client").
+parser is compiled, 0.25-0.5 ms (`scripts/measure_http_clients.py`, docs/PERFORMANCE.md).
 
 Same contract as HTTPXRequest: form-encoded parameters, multipart when files are uploaded,
 TimedOut for timeouts and NetworkError for other failures, the aiohttp error as `__cause__`.

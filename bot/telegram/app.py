@@ -18,11 +18,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.engine.engine import Engine
 from bot.settings import Settings
 from bot.telegram import broadcast, handlers, safe_mode, staff
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.botdata import ENGINE_KEY, LEDGER_KEY, OPEN_STORAGE_KEY, SETTINGS_KEY
 from bot.telegram.commands import (
     ENGINE_COMMANDS,
@@ -80,8 +80,8 @@ def build_application(settings: Settings, *, engine: Engine | None = None,
         base_file_url=file_base_url(settings.telegram_api_base_url),
         request=RetryingRequest(retry=retry, connection_pool_size=CONNECTION_POOL_SIZE,
                                 pool_timeout=POOL_TIMEOUT_SECONDS),
-        get_updates_request=HTTPXRequest(connection_pool_size=1,
-                                         read_timeout=GET_UPDATES_READ_TIMEOUT),
+        get_updates_request=AiohttpRequest(connection_pool_size=1,
+                                           read_timeout=GET_UPDATES_READ_TIMEOUT),
         rate_limiter=ReplyRateLimiter(max_retries=RATE_LIMIT_RETRIES),
         ledger=ledger,
     )

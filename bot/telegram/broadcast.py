@@ -33,11 +33,11 @@ from bot.prevention.tips_broadcast import (
 from bot.settings import Settings
 from bot.storage.locks import TIPS_LOCK, job_lock
 from bot.storage.transactions import describe_failure
+from bot.telegram.aiohttp_request import NOT_SENT_ERRORS
 from bot.telegram.botdata import ENGINE_KEY, SETTINGS_KEY, STORAGE_KEY, engine_of
 from bot.telegram.conversation import respond
 from bot.telegram.groups import is_private
 from bot.telegram.hooks import recorder_of
-from bot.telegram.requests import NOT_SENT_ERRORS
 from bot.telegram.staff import is_staff
 from bot.telegram.texts import message_html, toast
 

@@ -1,10 +1,10 @@
 """Bot API requests that survive a flaky network: bounded exponential back-off on 5xx and
 connection failures.
 
-PTB's HTTPXRequest never retries, and AIORateLimiter only retries 429 answers (it reads
+PTB's requests never retry, and AIORateLimiter only retries 429 answers (it reads
 `retry_after` from the error PTB raises above this layer, so 429 passes through here untouched).
 A 5xx answer reaches `do_request` as a status code (PTB later turns 502 into NetworkError); a
-connection failure arrives as NetworkError/TimedOut with the httpx error as its cause.
+connection failure arrives as NetworkError/TimedOut with the aiohttp error as its cause.
 
 Repeating a request must never send a reply twice: 5xx answers and failures to connect mean
 Telegram did not act, so they are always retried; a timeout while waiting for the answer may
@@ -19,14 +19,13 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from telegram.error import NetworkError
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
+
+from bot.telegram.aiohttp_request import NOT_SENT_ERRORS, AiohttpRequest
 
 logger = logging.getLogger(__name__)
 
-NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-"""httpx failures that happen before the request reached Telegram."""
 NOT_REPEATABLE_PREFIXES = ("send", "forward", "copy")
 """Methods that post something new: repeating one after a lost answer could duplicate it."""
 
@@ -52,11 +51,11 @@ def may_repeat_after(error: NetworkError, endpoint: str) -> bool:
     return not endpoint.startswith(NOT_REPEATABLE_PREFIXES)
 
 
-class RetryingRequest(HTTPXRequest):
-    """HTTPXRequest that repeats a request on 5xx answers and network failures."""
+class RetryingRequest(AiohttpRequest):
+    """AiohttpRequest that repeats a request on 5xx answers and network failures."""
 
-    def __init__(self, *, retry: RetryPolicy | None = None, **httpx_request_options: Any) -> None:
-        super().__init__(**httpx_request_options)
+    def __init__(self, *, retry: RetryPolicy | None = None, **request_options: Any) -> None:
+        super().__init__(**request_options)
         self.retry = retry or RetryPolicy()
 
     async def do_request(

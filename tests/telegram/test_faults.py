@@ -6,12 +6,12 @@ import asyncio
 from collections import Counter
 from http import HTTPStatus
 
-import httpx
+import aiohttp
 import pytest
 from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest
 
 from bot.engine.engine import Engine
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.requests import RetryingRequest, RetryPolicy, may_repeat_after
 from bot.telegram.texts import message_html
 from tests.fake_bot_api.updates import PRIVATE_USER_ID
@@ -79,11 +79,11 @@ async def test_a_bug_in_a_handler_is_logged_without_user_data(
 class TestRetryingRequest:
     @pytest.fixture
     def attempts(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-        """Each call to the real HTTPXRequest.do_request, answered from `outcomes`."""
+        """Each call to the real AiohttpRequest.do_request, answered from `outcomes`."""
         seen: list[str] = []
         outcomes: list[object] = []
 
-        async def fake_do_request(self: HTTPXRequest, url: str, *args: object,
+        async def fake_do_request(self: AiohttpRequest, url: str, *args: object,
                                   **kwargs: object) -> tuple[int, bytes]:
             seen.append(url.rsplit("/", 1)[-1])
             outcome = outcomes.pop(0)
@@ -92,7 +92,7 @@ class TestRetryingRequest:
             assert isinstance(outcome, tuple)
             return outcome
 
-        monkeypatch.setattr(HTTPXRequest, "do_request", fake_do_request)
+        monkeypatch.setattr(AiohttpRequest, "do_request", fake_do_request)
         self.outcomes = outcomes
         return seen
 
@@ -112,7 +112,7 @@ class TestRetryingRequest:
 
     async def test_connection_failures_and_5xx_are_retried(self, attempts: list[str]) -> None:
         self.outcomes += [
-            self.failure(NetworkError("refused"), httpx.ConnectError("refused")),
+            self.failure(NetworkError("refused"), aiohttp.ConnectionTimeoutError("no slot")),
             (502, b"<html>Bad Gateway</html>"),
             (503, b'{"ok": false}'),
             (200, b'{"ok": true, "result": true}'),
@@ -127,7 +127,7 @@ class TestRetryingRequest:
         assert len(attempts) == 4
 
     async def test_a_lost_answer_to_a_send_is_not_repeated(self, attempts: list[str]) -> None:
-        self.outcomes += [self.failure(TimedOut(), httpx.ReadTimeout("slow"))]
+        self.outcomes += [self.failure(TimedOut(), aiohttp.SocketTimeoutError("slow"))]
         with pytest.raises(TimedOut):
             await self.post("sendMessage")
         assert attempts == ["sendMessage"]
@@ -140,13 +140,44 @@ class TestRetryingRequest:
         assert attempts == ["sendMessage"]
 
 
+async def test_a_refused_connection_is_a_network_error_that_may_be_repeated() -> None:
+    """A real connection attempt to a closed port, through the real request class."""
+    request = AiohttpRequest(connect_timeout=2.0)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as failure:
+            await request.do_request("http://127.0.0.1:9/botTOKEN/sendMessage", "POST")
+    finally:
+        await request.shutdown()
+    assert isinstance(failure.value.__cause__, aiohttp.ClientConnectorError)
+    assert may_repeat_after(failure.value, "sendMessage")
+
+
+async def test_a_slow_answer_is_timed_out_and_not_repeated_for_a_send() -> None:
+    """A server that accepts and never answers: the read timeout, not a hang."""
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest(read_timeout=0.2)
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut) as failure:
+            await request.do_request(f"http://127.0.0.1:{port}/botTOKEN/sendMessage", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
+    assert not may_repeat_after(failure.value, "sendMessage")
+
+
 @pytest.mark.parametrize(("cause", "endpoint", "repeat"), [
-    (httpx.ConnectError("x"), "sendMessage", True),
-    (httpx.PoolTimeout("x"), "sendMessage", True),
-    (httpx.ReadTimeout("x"), "sendMessage", False),
-    (httpx.RemoteProtocolError("x"), "sendPhoto", False),
-    (httpx.ReadTimeout("x"), "editMessageText", True),
-    (httpx.ReadTimeout("x"), "answerCallbackQuery", True),
+    (aiohttp.ConnectionTimeoutError("x"), "sendMessage", True),
+    (aiohttp.SocketTimeoutError("x"), "sendMessage", False),
+    (aiohttp.ServerDisconnectedError(), "sendPhoto", False),
+    (aiohttp.SocketTimeoutError("x"), "editMessageText", True),
+    (aiohttp.SocketTimeoutError("x"), "answerCallbackQuery", True),
 ])
 def test_which_failures_may_be_repeated(cause: Exception, endpoint: str, repeat: bool) -> None:
     error = NetworkError("failed")

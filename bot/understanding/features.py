@@ -125,8 +125,7 @@ class _Block:
         """The vocabulary's columns of every feature of `text`, repeated as often as found."""
         analysed = self._text_of(text)  # type: ignore[operator]
         if not self._by_word:
-            vocabulary = self._vocabulary
-            return [vocabulary[g] for g in self._analyse(analysed) if g in vocabulary]
+            return list(self._columns_of(analysed))
         content, others = self._content_columns, self._other_columns
         new_words: set[str] = set()
         columns: list[int] = []

@@ -28,7 +28,7 @@ from bot.language.stemming import learn_content_roots, stem
 from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
 from bot.understanding.examples import OFFTOPIC, Example
 from bot.understanding.features import LexicalFeaturiser, SparseRow, content_terms
-from bot.understanding.segments import Part, asking_sentence, asks_anything, parts_to_score
+from bot.understanding.segments import Part, asking_sentence, asks, parts_to_score
 from bot.understanding.store import ModelStore
 
 log = logging.getLogger(__name__)
@@ -187,9 +187,9 @@ class IntentModel:
         return self.rank_parts(parts_to_score(text, self._question_words), normalised)
 
     def asks(self, text: str) -> bool:
-        """Some sentence asks (a question mark or a question word): a cry for help alone
+        """The message asks (a question mark or a question word): a cry for help alone
         ("tolong saya disekap") asks nothing an FAQ answer should follow."""
-        return asks_anything(text, self._question_words)
+        return asks(text, self._question_words)
 
     def asking_sentence(self, text: str) -> str:
         return asking_sentence(text, self._question_words)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_SEGMENT_CHARS = 600
 """Longer sentences are cut: a run-on paragraph is scored as a whole anyway."""
@@ -31,9 +32,12 @@ class Part:
     weight: float
 
 
-def split_sentences(text: str) -> list[str]:
+@lru_cache(maxsize=8)
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Cached: one message's sentences are wanted for scoring and again for its asking
+    sentence."""
     parts = (p.strip() for p in _SENTENCE_END.split(text))
-    return [p[:MAX_SEGMENT_CHARS] for p in parts if p]
+    return tuple(p[:MAX_SEGMENT_CHARS] for p in parts if p)
 
 
 def asks(sentence: str, question_words: Collection[str]) -> bool:
@@ -43,13 +47,15 @@ def asks(sentence: str, question_words: Collection[str]) -> bool:
     return any(w in question_words for w in _WORD.findall(sentence.lower()))
 
 
-def asks_anything(text: str, question_words: Collection[str]) -> bool:
-    return any(asks(s, question_words) for s in split_sentences(text))
-
-
 def _sentences(text: str) -> list[str]:
-    return [s for s in split_sentences(text)
-            if len(_WORD.findall(s)) >= MIN_SEGMENT_WORDS][-MAX_SEGMENTS:]
+    """The last `MAX_SEGMENTS` sentences long enough to score, in order."""
+    kept: list[str] = []
+    for sentence in reversed(split_sentences(text)):
+        if len(_WORD.findall(sentence)) >= MIN_SEGMENT_WORDS:
+            kept.append(sentence)
+            if len(kept) == MAX_SEGMENTS:
+                break
+    return kept[::-1]
 
 
 def _asking(sentences: list[str], question_words: Collection[str]) -> str:

@@ -13,7 +13,7 @@ and the words the welcome tells people to type ("darurat") always raise the alar
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -199,8 +199,8 @@ class EmergencyDetector:
                 terms.setdefault(signal.id, set()).add(tuple(tokens[hit.start : hit.end]))
                 ongoing = ongoing or _near(positions.get(Role.ONGOING, []), hit.start,
                                            ONGOING_REACH)
-                personal = personal or (signal.kekuatan == "kuat" and _near(
-                    positions.get(Role.WRITER, []), hit.start, PERSONAL_REACH))
+                personal = personal or (signal.kekuatan == "kuat" and _told_by_writer(
+                    positions.get(Role.WRITER, []), positions.get(Role.GENERAL, []), hit.start))
         counted = [signal for signal in self._signals.values() if signal.id in terms]
         return _Evidence(
             found=frozenset(label for hit in hits for label in hit.labels),
@@ -249,6 +249,19 @@ def _near(positions: Sequence[int], position: int, reach: int) -> bool:
     """Whether a sorted list of positions has one within `reach` of `position`."""
     index = bisect_left(positions, position - reach)
     return index < len(positions) and positions[index] <= position + reach
+
+
+def _told_by_writer(writers: Sequence[int], general: Sequence[int], position: int) -> bool:
+    """A writer's word near the signal with no 'berita' or 'film' between them: 'majikan
+    memukul saya' is personal, 'saya baca berita orang disekap' is not."""
+    for writer in writers[bisect_left(writers, position - PERSONAL_REACH):]:
+        if writer > position + PERSONAL_REACH:
+            return False
+        low, high = min(writer, position), max(writer, position)
+        between = bisect_right(general, low)
+        if between == len(general) or general[between] >= high:
+            return True
+    return False
 
 
 def _possibility_before(before: Sequence[frozenset[str]], end: int) -> bool:

@@ -59,6 +59,7 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("ulun dikurung, kada kawa bulik", "dikurung"),
     ("sy gk dipukul tp dikunci dr luar", "dikurung"),
     ("majikan memukul saya tiap hari, apakah ini termasuk tppo?", "kekerasan"),
+    ("saya disekap majikan, ini bukan berita bohong, apa yang harus saya lakukan", "dikurung"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
         knowledge: Knowledge, text: str, signal: str) -> None:
@@ -70,6 +71,9 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
 @pytest.mark.parametrize(("text", "reason"), [
     ("apa ancaman pidana menyekap orang", "general-question"),
     ("hukuman bagi pelaku penculikan", "general-question"),
+    ("saya baca berita orang disekap di kamboja, apa hukumannya", "general-question"),
+    ("saya nonton film tentang pekerja yang dipukul majikan, apakah itu termasuk tppo",
+     "general-question"),
     ("dulu saya pernah dikurung, sekarang sudah aman, bagaimana minta restitusi", "over"),
     ("dulu dikurung majikan, sudah pulang tapi masih trauma, ada konseling?", "over"),
     ("tahun 2020 kakak saya pernah disekap di sabah, bisakah dia melapor?", "past"),

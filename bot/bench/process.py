@@ -54,6 +54,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
         "CONTENT_DIR": str(Path(settings.content_dir).resolve()),
         "PSEUDONYM_SECRET": settings.pseudonym_secret or "", "LOG_LEVEL": settings.log_level,
         "LISTEN_HOST": settings.listen_host, "LISTEN_PORT": str(settings.listen_port),
+        "SENTENCE_ENCODER": settings.sentence_encoder,
     })
     return env
 

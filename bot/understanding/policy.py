@@ -47,13 +47,17 @@ class DecisionPolicy:
     def decide(self, ranking: Ranking) -> Decision:
         faqs = ranking.faqs
         best = faqs[0].probability if faqs else 0.0
-        if not faqs or ranking.probability(OFFTOPIC) >= best:
+        offtopic = ranking.probability(OFFTOPIC)
+        # A story split between two or three entries is on the topic even when off-topic is
+        # the single likeliest label: it gets suggestions, not the bare off-topic reply.
+        if offtopic >= sum(s.probability for s in faqs[: self.max_suggestions]):
             return Decision(Outcome.OFFTOPIC, (), best)
         runner_up = faqs[1].probability if len(faqs) > 1 else 0.0
         enough_words = ranking.words is None or ranking.words >= self.min_answer_words
         if not enough_words:
             return self._fallback(faqs, best)
-        if best >= self.answer_threshold and best - runner_up >= self.answer_margin:
+        if (best > offtopic and best >= self.answer_threshold
+                and best - runner_up >= self.answer_margin):
             return Decision(Outcome.ANSWER, (faqs[0].label,), best)
         close = [s for s in faqs[: self.max_candidates] if s.probability >= self.clarify_floor]
         if len(close) >= 2 and sum(s.probability for s in close) >= self.clarify_total:

@@ -95,6 +95,14 @@ def test_the_policy_answers_only_with_a_clear_lead() -> None:
     assert policy.decide(off).outcome is Outcome.OFFTOPIC
 
 
+def test_a_story_split_between_entries_gets_suggestions_not_the_off_topic_reply() -> None:
+    split = Ranking((Scored(OFFTOPIC, 0.43), Scored("abk-kapal", 0.23),
+                     Scored("restitusi", 0.22), Scored("hak-korban", 0.08)))
+    decision = DecisionPolicy().decide(split)
+    assert decision.outcome is Outcome.FALLBACK
+    assert decision.candidates == ("abk-kapal", "restitusi", "hak-korban")
+
+
 def test_a_long_story_weighs_the_sentence_that_asks() -> None:
     story = ("Kakak saya berangkat ke Malaysia tahun lalu lewat calo. Di sana dia kerja di kebun. "
              "Gajinya sering telat. Apa yang harus dilakukan kalau paspornya ditahan majikan?")

@@ -76,6 +76,7 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
      "general-question"),
     ("dulu saya pernah dikurung, sekarang sudah aman, bagaimana minta restitusi", "over"),
     ("dulu dikurung majikan, sudah pulang tapi masih trauma, ada konseling?", "over"),
+    ("tahun lalu saya dijual ke tempat hiburan, sekarang saya sudah keluar, bisa lapor?", "over"),
     ("tahun 2020 kakak saya pernah disekap di sabah, bisakah dia melapor?", "past"),
     ("pinjol ngancam sebar foto saya ke kontak", "off-topic"),
     ("saya tidak dipukul, cuma gajinya telat", "no-danger"),

@@ -133,11 +133,24 @@ class Engine:
         decision = self.policy.decide(reading.ranking)
         faqs = knowledge.content.faqs_by_id
         entries = [faqs[faq_id] for faq_id in decision.candidates]
+        named = self._named_channels(knowledge, normalised)
         if decision.outcome is Outcome.ANSWER:
+            if named and not set(named) & set(entries[0].channels):
+                return builder.named_channels(named)
             return builder.faq(entries[0], decision.score)
         if decision.outcome is Outcome.CLARIFY:
             return builder.clarify(entries, decision.score)
+        if named:
+            return builder.named_channels(named)
         return builder.fallback(entries, decision.score)
+
+    @staticmethod
+    def _named_channels(knowledge: Knowledge, normalised: NormalisedText) -> tuple[str, ...]:
+        """Channels asked for by name ("nomor kpai berapa", "kontak komnas perempuan"): they
+        are given rather than guessed at, unless the answer found already lists one of them."""
+        if not knowledge.places.asks_for_services(normalised):
+            return ()
+        return knowledge.places.named_channels(normalised)
 
     def _asks_for_local_help(self, knowledge: Knowledge, reading: _Reading) -> bool:
         """The asking sentence wants a place to turn to ("lapor ke mana"), and a story is

@@ -224,6 +224,15 @@ class ReplyBuilder:
                 (Button("📋 Menu", action="menu"),))
         return Reply(Intent.FAQ, "\n".join(lines), rows, score=1.0)
 
+    def named_channels(self, channel_ids: Sequence[str]) -> Reply:
+        """The channels the writer asked for by name ("nomor kpai berapa"), with their
+        numbers when they can be shown."""
+        named = self._channels_for(channel_ids)
+        lines = [self._expand(self._messages.help_channels_intro),
+                 *(self._channel_line(c) for c in named), f"\n<i>{CHANNELS_FOOTER}</i>"]
+        rows = (*channel_buttons(named), (Button("📋 Menu", action="menu"),))
+        return Reply(Intent.FAQ, "\n".join(lines), rows, score=1.0)
+
     def _channel_line(self, channel: Channel) -> str:
         return f"• {channel_summary(channel)}\n  <i>{self._expand(channel.purpose)}</i>"
 

@@ -1,4 +1,5 @@
-"""Where the writer is: a Kaltim regency/city or a country abroad, so help near them is shown.
+"""Where the writer is: a Kaltim regency/city or a country abroad, so help near them is shown;
+and which service they name ("nomor kpai", "kontak kbri kuala lumpur").
 
 Every name comes from content (stats.yaml regions, `places` in faq_id.yaml) and is normalised
 the same way as the message, so slang and typo repair treat both alike.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.content.models import Places, Region
+from bot.content.models import Channel, Places, Region
 from bot.language.normaliser import NormalisedText
 from bot.language.stemming import stem
 
@@ -68,7 +69,8 @@ NO_PLACE = PlaceMention()
 
 
 class PlaceFinder:
-    def __init__(self, regions: Sequence[Region], places: Places, normalise: Normalise) -> None:
+    def __init__(self, regions: Sequence[Region], places: Places, channels: Sequence[Channel],
+                 normalise: Normalise) -> None:
         self._regions = AliasFinder(
             ((name, r.id) for r in regions for name in (r.name, *r.aliases)), normalise)
         self._countries = AliasFinder(
@@ -76,6 +78,9 @@ class PlaceFinder:
         self._abroad = AliasFinder(((w, "abroad") for w in places.abroad_words), normalise)
         self._services = AliasFinder(((w, "service") for w in places.service_words), normalise,
                                      word=stem)
+        # A channel's id is its name as people write it: "kbri-kuala-lumpur", "sapa-129".
+        self._channels = AliasFinder(((c.id.replace("-", " "), c.id) for c in channels),
+                                     normalise)
 
     def find(self, normalised: NormalisedText) -> PlaceMention:
         tokens = normalised.tokens
@@ -89,3 +94,7 @@ class PlaceFinder:
     def asks_for_services(self, normalised: NormalisedText) -> bool:
         """"lapor ke mana", "layanan di …": the writer wants a place to turn to."""
         return bool(self._services.find(normalised.tokens))
+
+    def named_channels(self, normalised: NormalisedText) -> tuple[str, ...]:
+        """Ids of the channels the writer names, the most specific name first."""
+        return self._channels.find(normalised.tokens)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content.bundle import ContentBundle
+from bot.content.channels import shows_numbers
 from bot.content.telegram_html import MAX_MESSAGE_LENGTH, html_problems
 from bot.engine.engine import Engine
 from bot.engine.reply import Intent, Reply
@@ -148,3 +149,25 @@ def test_local_help_is_for_the_topic_not_for_any_request_for_help(engine: Engine
                             "rusak. Bantuan untuk korban banjir bisa didapat di mana?")
     assert flood.intent is Intent.FALLBACK
     assert engine.reply_to("saya di Berau, lapor TPPO ke mana?").faq_id == "layanan-kaltim"
+
+
+@pytest.mark.parametrize(("text", "channel_id"), [
+    ("nomor kpai berapa", "kpai"),
+    ("kontak komnas perempuan", "komnas-perempuan"),
+    ("nomor pengaduan bp2mi berapa", "kp2mi"),
+    ("nomor kbri kuala lumpur berapa", "kbri-kuala-lumpur"),
+])
+def test_a_service_asked_for_by_name_gets_its_contact(engine: Engine, content: ContentBundle,
+                                                      text: str, channel_id: str) -> None:
+    """Not a fallback, and not an answer about something else ("kontak" is not "hilang
+    kontak"): the channel itself, with its numbers."""
+    reply = engine.reply_to(text)
+    channel = content.channels_by_id[channel_id]
+    assert reply.intent is Intent.FAQ
+    assert channel.name in reply.plain_text
+    for number in _channel_numbers(content, [channel_id]) if shows_numbers(channel) else []:
+        assert number in reply.plain_text
+
+
+def test_a_named_service_does_not_replace_an_answer_that_lists_it(engine: Engine) -> None:
+    assert engine.reply_to("nomor sapa 129 berapa").faq_id == "hotline-sapa-129"

@@ -83,6 +83,7 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("saya takut disekap kalau kerja ke malaysia", "no-danger"),
     ("anak saya tidak mau pulang dari rumah neneknya", "no-danger"),
     ("paspor saya disimpan agen untuk urus visa", "weak-signal-alone"),
+    ("kata sponsor paspor saya yang urus, ini tanda bahaya bukan?", "no-danger"),
 ])
 def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
                                                       reason: str) -> None:

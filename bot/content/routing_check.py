@@ -21,10 +21,11 @@ from bot.content.bundle import ContentBundle
 from bot.content.loader import FAQ_FILE
 from bot.content.yaml_source import YamlDocument
 from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
+from bot.engine.knowledge import Knowledge, UnderstandingSetup
 from bot.engine.reply import Intent
 from bot.understanding.examples import Example
 from bot.understanding.policy import DecisionPolicy
+from bot.understanding.store import ModelStore
 
 BY_DESIGN = frozenset({Intent.EMERGENCY, Intent.STATS})
 
@@ -112,13 +113,17 @@ class RoutingReport:
 
 
 def check_routing(bundle: ContentBundle, *, knowledge: Knowledge | None = None,
-                  policy: DecisionPolicy | None = None) -> RoutingReport:
+                  policy: DecisionPolicy | None = None,
+                  store: ModelStore | None = None) -> RoutingReport:
     """Route every example with the model's held-out scores of it.
 
-    `knowledge` (built from `bundle`) saves a training when the caller already has one.
+    `knowledge` (built from `bundle`) saves a training when the caller already has one; a
+    `store` saves it when the examples are those of an earlier check (the held-out scores are
+    kept with the stored model).
     """
     started = time.perf_counter()
-    knowledge = knowledge or Knowledge.build(bundle)
+    setup = UnderstandingSetup(store=store or ModelStore(None))
+    knowledge = knowledge or Knowledge.build(bundle, setup)
     engine = Engine(knowledge, policy)
     held_out = dict(zip(knowledge.intents.examples, knowledge.intents.held_out, strict=True))
     results: list[RoutedExample] = []

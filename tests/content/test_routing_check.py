@@ -8,9 +8,11 @@ import re
 
 import pytest
 
+from bot.cli.content_check import ROUTING_MODEL_DIR
 from bot.content.bundle import ContentBundle
 from bot.content.routing_check import RoutingReport, check_routing, routing_self_check
 from bot.engine.reply import Intent
+from tests.conftest import seed_model_store
 from tests.content.conftest import run_content_check
 from tests.content_copy import ContentCopy
 
@@ -70,11 +72,16 @@ def test_a_misplaced_example_is_found_with_its_line(content: ContentBundle,
     line = content_copy.insert_after("faq_id.yaml", r"^    examples:",
                                      f'      - "{moved.example}"',
                                      after=content_copy.item_line(target))
-    completed = run_content_check(content_copy.folder, "--verbose")  # the full routing list
+    data_dir = content_copy.folder.parent / "data"
+    models = data_dir / ROUTING_MODEL_DIR
+    seeded = {path.name for path in seed_model_store(models).glob("intent-model-*")}
+    completed = run_content_check(content_copy.folder, "--verbose", data_dir=data_dir)
     expected = f"faq_id.yaml:{line}: contoh '{moved.example}' milik '{target}' malah diarahkan ke"
-    assert expected in completed.stdout, completed.stdout
+    assert expected in completed.stdout, completed.stdout  # the full routing list
     assert completed.returncode == 0  # a quality hint, not an error; --strict makes it fail
-    assert run_content_check(content_copy.folder, "--strict").returncode == 1
+    stored = {path.name for path in models.glob("intent-model-*")}
+    assert len(stored) == 1 and stored != seeded  # other examples: trained, kept for next time
+    assert run_content_check(content_copy.folder, "--strict", data_dir=data_dir).returncode == 1
 
 
 def test_the_simple_interface_returns_one_line_per_misrouted_example(

@@ -29,7 +29,6 @@ from bot.content.change_report import (
 from bot.content.loader import FAQ_FILE, LoadResult, load_content
 from bot.content.routing_check import RoutingReport, check_routing
 from bot.settings import Settings
-from bot.understanding.store import ModelStore
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def run_check(*, strict: bool, verbose: bool = False, content_dir: Path | None =
     _quiet_logging()
     folder = content_dir or _content_dir(out)
     data = data_dir or _data_dir(content_dir)
-    route = route or functools.partial(check_routing, store=ModelStore(data / ROUTING_MODEL_DIR))
+    route = route or functools.partial(check_routing, model_folder=data / ROUTING_MODEL_DIR)
     try:
         return _check(folder, data / SNAPSHOT_FILE, strict=strict, verbose=verbose,
                       today=today, out=out, route=route)

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.bundle import ContentBundle
 from bot.content.loader import FAQ_FILE
 from bot.content.yaml_source import YamlDocument
-from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge, UnderstandingSetup
 from bot.engine.reply import Intent
 from bot.understanding.examples import Example
-from bot.understanding.policy import DecisionPolicy
-from bot.understanding.store import ModelStore
+
+if TYPE_CHECKING:
+    from bot.engine.knowledge import Knowledge
+    from bot.understanding.policy import DecisionPolicy
 
 BY_DESIGN = frozenset({Intent.EMERGENCY, Intent.STATS})
 
@@ -114,16 +116,22 @@ class RoutingReport:
 
 def check_routing(bundle: ContentBundle, *, knowledge: Knowledge | None = None,
                   policy: DecisionPolicy | None = None,
-                  store: ModelStore | None = None) -> RoutingReport:
+                  model_folder: Path | None = None) -> RoutingReport:
     """Route every example with the model's held-out scores of it.
 
     `knowledge` (built from `bundle`) saves a training when the caller already has one; a
-    `store` saves it when the examples are those of an earlier check (the held-out scores are
-    kept with the stored model).
+    `model_folder` saves it when the examples are those of an earlier check (the held-out
+    scores are kept with the stored model).
     """
+    # Imported here: scikit-learn takes seconds to import, and a content check that stops at
+    # errors never gets this far.
+    from bot.engine.engine import Engine
+    from bot.engine.knowledge import Knowledge, UnderstandingSetup
+    from bot.understanding.store import ModelStore
+
     started = time.perf_counter()
-    setup = UnderstandingSetup(store=store or ModelStore(None))
-    knowledge = knowledge or Knowledge.build(bundle, setup)
+    knowledge = knowledge or Knowledge.build(
+        bundle, UnderstandingSetup(store=ModelStore(model_folder)))
     engine = Engine(knowledge, policy)
     held_out = dict(zip(knowledge.intents.examples, knowledge.intents.held_out, strict=True))
     results: list[RoutedExample] = []

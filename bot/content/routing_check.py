@@ -147,9 +147,10 @@ def check_routing(bundle: ContentBundle, *, knowledge: Knowledge | None = None,
     return RoutingReport(tuple(results), time.perf_counter() - started)
 
 
-def routing_self_check(bundle: ContentBundle, document: YamlDocument | None = None) -> list[str]:
+def routing_self_check(bundle: ContentBundle, document: YamlDocument | None = None, *,
+                       knowledge: Knowledge | None = None) -> list[str]:
     """One `faq_id.yaml:LINE: ...` line per misrouted example (empty when all arrive)."""
-    return [r.describe(document) for r in check_routing(bundle).misrouted]
+    return [r.describe(document) for r in check_routing(bundle, knowledge=knowledge).misrouted]
 
 
 def _percent(value: float) -> str:

@@ -4,8 +4,9 @@ test's own (SQLite by default, PostgreSQL when TEST_DATABASE_URL names one)."""
 from __future__ import annotations
 
 import asyncio
-import atexit
+import fcntl
 import functools
+import hashlib
 import os
 import shutil
 import tempfile
@@ -52,12 +53,18 @@ def knowledge_of(bundle: ContentBundle, data_dir: Path) -> Knowledge:
 
 @functools.cache
 def _trained_model_folder() -> Path:
-    """The intent model for content/ as it is, trained once per test process."""
-    folder = Path(tempfile.mkdtemp(prefix="tppo-model-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    result = load_content(CONTENT_DIR)
-    assert result.bundle is not None, "\n".join(str(p) for p in result.errors)
-    Knowledge.build(result.bundle, UnderstandingSetup(store=ModelStore(folder)))
+    """The intent model for content/ as it is, trained once for every test process of this
+    checkout (both xdist workers and the PostgreSQL pass): the first to take the lock trains
+    into a shared folder, the others then load it. The store's key covers the examples, the
+    settings and the code, so a stale model is never loaded (it is trained again)."""
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"tppo-test-model-{checkout}"
+    folder.mkdir(exist_ok=True)
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = load_content(CONTENT_DIR)
+        assert result.bundle is not None, "\n".join(str(p) for p in result.errors)
+        Knowledge.build(result.bundle, UnderstandingSetup(store=ModelStore(folder)))
     return folder
 
 
@@ -66,16 +73,20 @@ def seed_model_cache(data_dir: Path) -> Path:
     DATA_DIR in production, and return that folder: a bot under test then loads the model
     instead of training it (many seconds of CPU on every start). Content that differs from
     content/ has another key, so a bot given edited content still trains."""
-    cache = data_dir / "cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    for stored in _trained_model_folder().iterdir():
-        target = cache / stored.name
+    return seed_model_store(data_dir / "cache")
+
+
+def seed_model_store(folder: Path) -> Path:
+    """Put the model trained on content/ into the model store `folder` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stored in _trained_model_folder().glob("intent-model-*.pickle"):
+        target = folder / stored.name
         target.unlink(missing_ok=True)
         try:  # a link is enough: the store replaces files, it never writes into one
             os.link(stored, target)
         except OSError:
             shutil.copyfile(stored, target)
-    return cache
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ unexpected becomes one more line of the report.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 
 
 RoutingCheck = Callable[[ContentBundle], RoutingReport]
+ROUTING_MODEL_DIR = Path("cache") / "content-check"
+"""Under the data folder: the model the last check trained, so checking again after editing
+only answers or dates does not train again (seconds of CPU). Apart from the bot's own `cache/`
+because a bot with a sentence encoder keeps another model there, and a store keeps only one."""
 
 
 def run_check(*, strict: bool, verbose: bool = False, content_dir: Path | None = None,
@@ -47,9 +52,10 @@ def run_check(*, strict: bool, verbose: bool = False, content_dir: Path | None =
     out = out or _console()
     _quiet_logging()
     folder = content_dir or _content_dir(out)
-    snapshot = (data_dir or _data_dir(content_dir)) / SNAPSHOT_FILE
+    data = data_dir or _data_dir(content_dir)
+    route = route or functools.partial(check_routing, model_folder=data / ROUTING_MODEL_DIR)
     try:
-        return _check(folder, snapshot, strict=strict, verbose=verbose,
+        return _check(folder, data / SNAPSHOT_FILE, strict=strict, verbose=verbose,
                       today=today, out=out, route=route)
     except Exception as error:
         log.debug("content check failed", exc_info=True)
@@ -59,7 +65,7 @@ def run_check(*, strict: bool, verbose: bool = False, content_dir: Path | None =
 
 
 def _check(folder: Path, snapshot_path: Path, *, strict: bool, verbose: bool,
-           today: date | None, out: TextIO, route: RoutingCheck | None) -> int:
+           today: date | None, out: TextIO, route: RoutingCheck) -> int:
     print(f"Memeriksa konten di {folder}/ ...", file=out)
     result = load_content(folder, today=today)
     previous = load_snapshot(snapshot_path)
@@ -141,12 +147,12 @@ def _summary(out: TextIO, result: LoadResult, routing: RoutingReport | None, *,
         print("Daftar lengkap peringatan: tambahkan --verbose.", file=out)
 
 
-def _routing(result: LoadResult, out: TextIO, route: RoutingCheck | None) -> RoutingReport | None:
+def _routing(result: LoadResult, out: TextIO, route: RoutingCheck) -> RoutingReport | None:
     """The held-out routing check; its own failure must not hide the content verdict."""
     assert result.bundle is not None
     print("Uji arah contoh: setiap contoh disembunyikan dari bot lalu ditanyakan ...", file=out)
     try:
-        return (route or check_routing)(result.bundle)
+        return route(result.bundle)
     except Exception as error:
         log.debug("routing check failed", exc_info=True)
         print(f"{FAQ_FILE}: PERINGATAN: uji arah contoh tidak bisa dijalankan "

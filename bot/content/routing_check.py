@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.bundle import ContentBundle
 from bot.content.loader import FAQ_FILE
 from bot.content.yaml_source import YamlDocument
-from bot.engine.engine import Engine
-from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Intent
 from bot.understanding.examples import Example
-from bot.understanding.policy import DecisionPolicy
+
+if TYPE_CHECKING:
+    from bot.engine.knowledge import Knowledge
+    from bot.understanding.policy import DecisionPolicy
 
 BY_DESIGN = frozenset({Intent.EMERGENCY, Intent.STATS})
 
@@ -112,13 +115,23 @@ class RoutingReport:
 
 
 def check_routing(bundle: ContentBundle, *, knowledge: Knowledge | None = None,
-                  policy: DecisionPolicy | None = None) -> RoutingReport:
+                  policy: DecisionPolicy | None = None,
+                  model_folder: Path | None = None) -> RoutingReport:
     """Route every example with the model's held-out scores of it.
 
-    `knowledge` (built from `bundle`) saves a training when the caller already has one.
+    `knowledge` (built from `bundle`) saves a training when the caller already has one; a
+    `model_folder` saves it when the examples are those of an earlier check (the held-out
+    scores are kept with the stored model).
     """
+    # Imported here: scikit-learn takes seconds to import, and a content check that stops at
+    # errors never gets this far.
+    from bot.engine.engine import Engine
+    from bot.engine.knowledge import Knowledge, UnderstandingSetup
+    from bot.understanding.store import ModelStore
+
     started = time.perf_counter()
-    knowledge = knowledge or Knowledge.build(bundle)
+    knowledge = knowledge or Knowledge.build(
+        bundle, UnderstandingSetup(store=ModelStore(model_folder)))
     engine = Engine(knowledge, policy)
     held_out = dict(zip(knowledge.intents.examples, knowledge.intents.held_out, strict=True))
     results: list[RoutedExample] = []
@@ -134,9 +147,10 @@ def check_routing(bundle: ContentBundle, *, knowledge: Knowledge | None = None,
     return RoutingReport(tuple(results), time.perf_counter() - started)
 
 
-def routing_self_check(bundle: ContentBundle, document: YamlDocument | None = None) -> list[str]:
+def routing_self_check(bundle: ContentBundle, document: YamlDocument | None = None, *,
+                       knowledge: Knowledge | None = None) -> list[str]:
     """One `faq_id.yaml:LINE: ...` line per misrouted example (empty when all arrive)."""
-    return [r.describe(document) for r in check_routing(bundle).misrouted]
+    return [r.describe(document) for r in check_routing(bundle, knowledge=knowledge).misrouted]
 
 
 def _percent(value: float) -> str:

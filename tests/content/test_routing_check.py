@@ -8,15 +8,23 @@ import re
 
 import pytest
 
+from bot.cli.content_check import ROUTING_MODEL_DIR
 from bot.content.bundle import ContentBundle
 from bot.content.routing_check import RoutingReport, check_routing, routing_self_check
+from bot.engine.knowledge import Knowledge
 from bot.engine.reply import Intent
+from tests.conftest import seed_model_store
 from tests.content.conftest import run_content_check
 from tests.content_copy import ContentCopy
 
+NONSENSE = "blorft zxqvy kwanzig"
+OTHER_NONSENSE = "qwpfh vrimk"
+"""Shares no word and no character pair with NONSENSE, so neither can help the other."""
+EMERGENCY = "tolong saya sekarang disekap majikan dan dipukul"
 
-def _with_example(bundle: ContentBundle, faq_id: str, example: str) -> ContentBundle:
-    faqs = [f.model_copy(update={"examples": [*f.examples, example]}) if f.id == faq_id else f
+
+def _with_examples(bundle: ContentBundle, faq_id: str, *examples: str) -> ContentBundle:
+    faqs = [f.model_copy(update={"examples": [*f.examples, *examples]}) if f.id == faq_id else f
             for f in bundle.faq.faqs]
     return dataclasses.replace(bundle, faq=bundle.faq.model_copy(update={"faqs": faqs}))
 
@@ -35,21 +43,34 @@ def test_runs_in_seconds_and_reports_the_held_out_accuracy(content: ContentBundl
     assert re.search(r"Uji arah contoh: \d+ dari \d+ contoh \(\d+,\d%\)", report.summary())
 
 
-def test_an_example_never_helps_itself(content: ContentBundle) -> None:
+@pytest.fixture(scope="module")
+def added(content: ContentBundle) -> ContentBundle:
+    """content/ with the made-up and the emergency examples added to the first FAQ."""
+    return _with_examples(content, content.faq.faqs[0].id, NONSENSE, OTHER_NONSENSE, EMERGENCY)
+
+
+@pytest.fixture(scope="module")
+def added_knowledge(added: ContentBundle) -> Knowledge:
+    """Trained once for the tests below (seconds)."""
+    return Knowledge.build(added)
+
+
+@pytest.fixture(scope="module")
+def added_report(added: ContentBundle, added_knowledge: Knowledge) -> RoutingReport:
+    return check_routing(added, knowledge=added_knowledge)
+
+
+def test_an_example_never_helps_itself(added_report: RoutingReport) -> None:
     """A made-up word matches its own example perfectly; held out, nothing else knows it."""
-    target = content.faq.faqs[0].id
-    report = check_routing(_with_example(content, target, "blorft zxqvy kwanzig"))
-    routed = next(r for r in report.results if r.example == "blorft zxqvy kwanzig")
+    routed = next(r for r in added_report.results if r.example == NONSENSE)
     assert routed.intent is Intent.FALLBACK
-    assert routed in report.misrouted
+    assert routed in added_report.misrouted
 
 
-def test_emergencies_are_listed_apart_and_not_counted(content: ContentBundle) -> None:
-    example = "tolong saya sekarang disekap majikan dan dipukul"
-    report = check_routing(_with_example(content, content.faq.faqs[0].id, example))
-    routed = next(r for r in report.results if r.example == example)
+def test_emergencies_are_listed_apart_and_not_counted(added_report: RoutingReport) -> None:
+    routed = next(r for r in added_report.results if r.example == EMERGENCY)
     assert routed.intent is Intent.EMERGENCY
-    assert routed in report.by_design and routed not in report.misrouted
+    assert routed in added_report.by_design and routed not in added_report.misrouted
     assert ": INFO: " in routed.describe(None)
 
 
@@ -70,14 +91,19 @@ def test_a_misplaced_example_is_found_with_its_line(content: ContentBundle,
     line = content_copy.insert_after("faq_id.yaml", r"^    examples:",
                                      f'      - "{moved.example}"',
                                      after=content_copy.item_line(target))
-    completed = run_content_check(content_copy.folder, "--verbose")  # the full routing list
+    data_dir = content_copy.folder.parent / "data"
+    models = data_dir / ROUTING_MODEL_DIR
+    seeded = {path.name for path in seed_model_store(models).glob("intent-model-*")}
+    completed = run_content_check(content_copy.folder, "--verbose", data_dir=data_dir)
     expected = f"faq_id.yaml:{line}: contoh '{moved.example}' milik '{target}' malah diarahkan ke"
-    assert expected in completed.stdout, completed.stdout
+    assert expected in completed.stdout, completed.stdout  # the full routing list
     assert completed.returncode == 0  # a quality hint, not an error; --strict makes it fail
-    assert run_content_check(content_copy.folder, "--strict").returncode == 1
+    stored = {path.name for path in models.glob("intent-model-*")}
+    assert len(stored) == 1 and stored != seeded  # other examples: trained, kept for next time
+    assert run_content_check(content_copy.folder, "--strict", data_dir=data_dir).returncode == 1
 
 
 def test_the_simple_interface_returns_one_line_per_misrouted_example(
-        content: ContentBundle) -> None:
-    lines = routing_self_check(_with_example(content, content.faq.faqs[0].id, "blorft zxqvy"))
-    assert any("contoh 'blorft zxqvy'" in line and "'fallback'" in line for line in lines)
+        added: ContentBundle, added_knowledge: Knowledge) -> None:
+    lines = routing_self_check(added, knowledge=added_knowledge)
+    assert any(f"contoh '{OTHER_NONSENSE}'" in line and "'fallback'" in line for line in lines)

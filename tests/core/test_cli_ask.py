@@ -6,8 +6,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seed_model_cache
 
 KEYS = {"text", "intent", "faq_id", "score", "suggestions", "reply", "offer_level", "offer_signs"}
 INTENTS = {"emergency", "stats", "faq", "smalltalk", "fallback", "job_offer"}
@@ -16,7 +18,8 @@ JOB_AD = ("cek lowongan ini: dibutuhkan admin CS di Kamboja, gaji USD 1500, tike
 
 
 def _ask(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CONTENT_DIR": str(ROOT / "content")}
+    data_dir = seed_model_cache(Path(tempfile.mkdtemp(prefix="tppo-ask-"))).parent
+    env = {**os.environ, "CONTENT_DIR": str(ROOT / "content"), "DATA_DIR": str(data_dir)}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
         [sys.executable, "-m", "bot", "ask", *args],

@@ -7,13 +7,14 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
 from bot.cli.report import format_json, format_text
 from bot.storage.report import UsageReport
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seed_model_cache
 
 
 def empty_report() -> UsageReport:
@@ -57,8 +58,9 @@ def test_help_is_in_indonesian(capsys: pytest.CaptureFixture[str]) -> None:
     assert "jumlah hari terakhir" in text
 
 
-def test_ask_into_a_closed_pipe_ends_quietly() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": ""}
+def test_ask_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": "",
+           "DATA_DIR": str(seed_model_cache(tmp_path).parent)}
     questions = "\n".join(["apa itu tppo"] * 200) + "\n"
     done = subprocess.run(
         ["bash", "-c", f"{sys.executable} -m bot ask | head -n 1"], input=questions, cwd=ROOT,

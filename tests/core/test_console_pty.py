@@ -18,7 +18,7 @@ import pytest
 from bot.content.bundle import ContentBundle
 from bot.content.channels import shows_numbers
 from bot.telegram.commands import ALL_COMMANDS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seed_model_cache
 
 PAGER = "-- lanjut: Enter, berhenti: q -- "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
@@ -89,7 +89,7 @@ class Terminal:
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("console") / "data"
+    return seed_model_cache(tmp_path_factory.mktemp("console") / "data").parent
 
 
 @pytest.fixture(scope="module")

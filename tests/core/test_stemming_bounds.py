@@ -6,12 +6,13 @@ import os
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.language import stemming
 from bot.language.stemming import cached_words, stem, stemming_budget
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seed_model_cache
 from tests.peak_memory import PEAK_RSS_MB_SOURCE
 
 LETTERS = "abcdeghijklmnoprstuwy"
@@ -70,16 +71,20 @@ def test_a_messages_stems_do_not_depend_on_what_was_cached_before() -> None:
     assert first[4:-1] == message[4:-1] and first[-1] == "dagang"
 
 
-def test_100k_random_words_through_the_engine_keep_memory_bounded() -> None:
+def test_100k_random_words_through_the_engine_keep_memory_bounded(tmp_path: Path) -> None:
     """The reviewer's F9 run: 100k never-seen words in 4 kB messages, RSS in a subprocess."""
+    models = seed_model_cache(tmp_path)  # loaded, not trained: seconds of CPU
     code = PEAK_RSS_MB_SOURCE + (
         "import random, resource\n"
         "from pathlib import Path\n"
         "from bot.content.loader import load_content\n"
-        "from bot.engine.knowledge import Knowledge\n"
+        "from bot.engine.knowledge import Knowledge, UnderstandingSetup\n"
+        "from bot.understanding.store import ModelStore\n"
         "from bot.language.stemming import stem, stemming_budget, cached_words\n"
         "from tests.core.test_stemming_bounds import random_words\n"
-        f"knowledge = Knowledge.build(load_content(Path({str(ROOT / 'content')!r})).bundle)\n"
+        f"setup = UnderstandingSetup(store=ModelStore(Path({str(models)!r})))\n"
+        f"knowledge = Knowledge.build(load_content(Path({str(ROOT / 'content')!r})).bundle, "
+        "setup)\n"
         "start = peak_rss_mb()\n"
         "words = random_words(100_000, seed=5)\n"
         "for first in range(0, len(words), 300):\n"

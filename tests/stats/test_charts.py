@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -27,7 +28,7 @@ from bot.stats.charts import (
     render_chart,
 )
 from bot.stats.query import StatsQuery
-from tests.conftest import CONTENT_DIR, ROOT
+from tests.conftest import CONTENT_DIR, ROOT, seed_model_cache
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -144,15 +145,19 @@ def test_chart_action_parsing() -> None:
     assert chart_request_from_action("stats:year:2018") is None
 
 
-def test_engine_does_not_import_matplotlib() -> None:
+def test_engine_does_not_import_matplotlib(tmp_path: Path) -> None:
+    models = seed_model_cache(tmp_path)  # loaded, not trained: seconds of CPU
     code = (
         "import sys\n"
+        "from pathlib import Path\n"
         "from bot.content.loader import load_content\n"
         "from bot.engine.engine import Engine\n"
-        "from bot.engine.knowledge import Knowledge\n"
+        "from bot.engine.knowledge import Knowledge, UnderstandingSetup\n"
+        "from bot.understanding.store import ModelStore\n"
         "import bot.stats.charts\n"
-        f"content = load_content(__import__('pathlib').Path({str(CONTENT_DIR)!r})).bundle\n"
-        "reply = Engine(Knowledge.build(content)).reply_to('berapa kasus tppo di bontang')\n"
+        f"content = load_content(Path({str(CONTENT_DIR)!r})).bundle\n"
+        f"setup = UnderstandingSetup(store=ModelStore(Path({str(models)!r})))\n"
+        "reply = Engine(Knowledge.build(content, setup)).reply_to('berapa kasus tppo di bontang')\n"
         "assert reply.chart is not None\n"
         "assert not [m for m in sys.modules if m.startswith('matplotlib')], 'matplotlib loaded'\n"
     )

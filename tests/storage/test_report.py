@@ -21,7 +21,7 @@ from bot.storage.database import create_engine_for, create_session_factory, upgr
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.recorder import InteractionRecorder
 from bot.storage.report import UsageReport, group_similar, ngram_vector, usage_report
-from tests.conftest import CONTENT_DIR
+from tests.conftest import CONTENT_DIR, seed_model_cache
 from tests.storage.conftest import TEST_SECRET, FakeClock
 from tests.storage.samples import emergency_reply, fallback_reply, faq_reply, other_reply
 
@@ -181,6 +181,7 @@ def test_report_command(
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("CONTENT_DIR", str(CONTENT_DIR))
+    monkeypatch.setenv("DATA_DIR", str(seed_model_cache(tmp_path).parent))
 
     async def prepare() -> None:
         engine = create_engine_for(url)
@@ -212,5 +213,6 @@ def test_report_command_without_tables(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
     monkeypatch.setenv("CONTENT_DIR", str(CONTENT_DIR))
+    monkeypatch.setenv("DATA_DIR", str(seed_model_cache(tmp_path).parent))
     assert main(["report"]) == 1
     assert "db upgrade" in capsys.readouterr().err

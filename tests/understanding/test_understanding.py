@@ -29,6 +29,7 @@ from bot.understanding.model import Ranking, Scored
 from bot.understanding.policy import DecisionPolicy, Outcome
 from bot.understanding.segments import ASKING_WEIGHT, parts_to_score
 from bot.understanding.store import ModelStore
+from tests.conftest import seed_model_store
 from tests.content_copy import ContentCopy
 
 KEPT = ("paspor-ditahan", "hukuman-pelaku", "cara-melapor", "restitusi", "syarat-pmi")
@@ -205,11 +206,12 @@ async def test_training_on_reload_runs_off_the_event_loop(
         return train(cls, *args, **kwargs)
 
     monkeypatch.setattr(model_module.IntentModel, "train", classmethod(recording_train))
-    engine = Engine(Knowledge.build(small))
+    models = content_copy.folder.parent / "cache"
+    engine = Engine(Knowledge.build(small, UnderstandingSetup(store=ModelStore(models))))
+    seed_model_store(models)  # the reload loads content/'s model instead of fitting it again
     threads.clear()
     reloader = ContentReloader(engine, content_copy.folder)
-    content_copy.insert_after("luar_topik.yaml", r"^examples:",
-                              '  - "resep soto banjar yang paling enak gimana"')
+    content_copy.insert_after("luar_topik.yaml", r"^examples:", "  # a new content version")
     result = await reloader.reload()
     assert result.bundle is not None
     assert threads and all(t is not threading.main_thread() for t in threads)

@@ -7,6 +7,7 @@ features that an ad names are reported, but they never lower its level.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -81,7 +82,14 @@ class JobAdReader:
         return (long_enough
                 and features >= recognition.min_features_pasted
                 and self._markers.count(lowered) >= recognition.min_markers_pasted
-                and self._story.count(lowered, distinct=False) < recognition.min_story_markers)
+                and self._story_markers(lowered) < recognition.min_story_markers)
+
+    def _story_markers(self, lowered: str) -> int:
+        """A pasted ad followed by a short question ('Ini aman ga kak?') is still an ad: the
+        question's words count only when the text before it tells a story too."""
+        if self._story.count(_without_trailing_ask(lowered), distinct=False) == 0:
+            return 0
+        return self._story.count(lowered, distinct=False)
 
     def assess(self, text: str) -> JobAdAssessment:
         lowered = ad_text(text)
@@ -108,3 +116,18 @@ class JobAdReader:
         if compiled.words.found(lowered, negation, compiled.cancel_after):
             return True
         return bool(compiled.when_absent) and not compiled.when_absent.found(lowered)
+
+
+TRAILING_ASK_WORDS = 8
+"""'Ini aman ga kak?' after a pasted ad asks to check it: its own words are not the ad's."""
+_LAST_SENTENCE = re.compile(r"(?<=[.!?\n])\s*([^.!?\n]+[.!?]*)\s*$")
+
+
+def _without_trailing_ask(lowered: str) -> str:
+    """The text without a short last sentence that asks ('ini aman ga kak?')."""
+    match = _LAST_SENTENCE.search(lowered)
+    if match is None or "?" not in match.group(1):
+        return lowered
+    if len(match.group(1).split()) > TRAILING_ASK_WORDS:
+        return lowered
+    return lowered[: match.start()]

@@ -110,6 +110,10 @@ def test_a_real_vacancy_shows_no_major_sign(reader: JobAdReader) -> None:
     ("Saya ditawari kerja di Malaysia, gaji 8 juta, katanya tiket ditanggung dan nanti "
      "dihubungi lewat WA oleh agennya. Syaratnya cuma KTP. Bagaimana cara mengecek agen itu?",
      False, False),
+    ("DIBUTUHKAN SEGERA!!! Pelayan restoran di Kuala Lumpur, wanita 18-30 thn, gaji RM 2500, "
+     "tiket & paspor ditanggung, tanpa pengalaman. Hub WA admin. Ini aman ga kak?", False, True),
+    ("Saya lihat iklan: dicari pelayan restoran di Kuala Lumpur, gaji RM 2500, tiket "
+     "ditanggung, hub WA admin. Saya ragu. Ini aman ga kak?", False, False),
 ])
 def test_recognition(reader: JobAdReader, text: str, forwarded: bool, expected: bool) -> None:
     assert reader.is_job_ad(text, forwarded=forwarded) is expected

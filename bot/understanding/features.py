@@ -63,6 +63,10 @@ class LexicalFeaturiser:
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CLASSIFIER_CHAR_RANGE,
                                       sublinear_tf=True, min_df=2)
         self._blocks: list[_Block] = []
+        self._starts: list[int] = []
+        """Each block's first column in a row."""
+        self._width = 0
+        self._idf = np.array([])
 
     def fit(self, texts: Sequence[NormalisedText]) -> LexicalFeaturiser:
         self._words.fit([_terms_text(t) for t in texts])
@@ -70,6 +74,10 @@ class LexicalFeaturiser:
         content_words = {word for t in texts for word in _chars_text(t).split()}
         self._blocks = [_Block(self._words, _terms_text),
                         _Block(self._chars, _chars_text, content_words=content_words)]
+        widths = [block.width for block in self._blocks]
+        self._starts = [0, *itertools.accumulate(widths)][:-1]
+        self._width = sum(widths)
+        self._idf = np.concatenate([block.idf for block in self._blocks])
         return self
 
     def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
@@ -86,27 +94,21 @@ class LexicalFeaturiser:
         return list(zip(np.split(features.columns, bounds), np.split(features.weights, bounds),
                         strict=True))
 
-    @property
-    def _width(self) -> int:
-        return sum(block.width for block in self._blocks)
-
     def _features(self, texts: Sequence[NormalisedText]) -> _Features:
         """Sublinear TF-IDF, each block L2-normalised, as TfidfVectorizer computes it.
 
         Every text's columns go through one `np.unique`: a long message is scored as seven
         texts (see `segments`), and numpy's fixed cost per call outweighed the counting."""
         width = self._width
-        offsets = np.cumsum([0, *(block.width for block in self._blocks)])
         keys: list[int] = []
         for index, text in enumerate(texts):
-            for block, offset in zip(self._blocks, offsets.tolist(), strict=False):
-                base = index * width + offset
+            for block, start in zip(self._blocks, self._starts, strict=True):
+                base = index * width + start
                 keys += [base + column for column in block.columns(text)]
         found, counts = np.unique(np.array(keys, dtype=np.int64), return_counts=True)
         text_index, columns = np.divmod(found, width)
-        block_index = np.searchsorted(offsets, columns, side="right") - 1
-        idf = np.concatenate([block.idf for block in self._blocks])
-        weights = (1 + np.log(counts)) * idf[columns]
+        block_index = np.searchsorted(self._starts, columns, side="right") - 1
+        weights = (1 + np.log(counts)) * self._idf[columns]
         group = text_index * len(self._blocks) + block_index
         norms = np.sqrt(np.bincount(group, weights * weights,
                                     minlength=len(texts) * len(self._blocks)))

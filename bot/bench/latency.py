@@ -67,8 +67,8 @@ def bench_messages(content: ContentBundle, data_dir: Path, count: int, seed: int
     pool = people + generated
     messages = [rng.choice(pool) for _ in range(count)]
     step = max(1, count // 100)
-    for position in range(0, count, step):  # 1% are 4 kB stories
-        messages[position] = long_texts[position % len(long_texts)]
+    for number, position in enumerate(range(0, count, step)):  # 1% are 4 kB stories
+        messages[position] = long_texts[number % len(long_texts)]
     return messages
 
 

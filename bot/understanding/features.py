@@ -81,28 +81,31 @@ class LexicalFeaturiser:
         return self
 
     def transform(self, texts: Sequence[NormalisedText]) -> csr_matrix:
-        features = self.features(texts)
+        features = self._features(texts)
         pointers = np.searchsorted(features.text_index, np.arange(len(texts) + 1))
         return csr_matrix((features.weights, features.columns.astype(np.int32), pointers),
                           shape=(len(texts), self._width))
 
-    def features(self, texts: Sequence[NormalisedText]) -> TextFeatures:
+    def rows(self, texts: Sequence[NormalisedText]) -> list[SparseRow]:
+        """The same features as `transform`, as (columns, weights) per text: scoring a few
+        texts this way skips building sparse matrices, which costs more than the scoring."""
+        features = self._features(texts)
+        bounds = np.searchsorted(features.text_index, np.arange(1, len(texts)))
+        return list(zip(np.split(features.columns, bounds), np.split(features.weights, bounds),
+                        strict=True))
+
+    def _features(self, texts: Sequence[NormalisedText]) -> _Features:
         """Sublinear TF-IDF, each block L2-normalised, as TfidfVectorizer computes it.
 
         Every text's columns go through one `np.unique`: a long message is scored as seven
         texts (see `segments`), and numpy's fixed cost per call outweighed the counting."""
         width = self._width
-        found_columns: list[int] = []
-        offsets: list[int] = []
-        lengths: list[int] = []
+        keys: list[int] = []
         for index, text in enumerate(texts):
             for block, start in zip(self._blocks, self._starts, strict=True):
-                columns = block.columns(text)
-                found_columns += columns
-                offsets.append(index * width + start)
-                lengths.append(len(columns))
-        keys = np.array(found_columns, dtype=np.int64) + np.repeat(offsets, lengths)
-        found, counts = np.unique(keys, return_counts=True)
+                base = index * width + start
+                keys += [base + column for column in block.columns(text)]
+        found, counts = np.unique(np.array(keys, dtype=np.int64), return_counts=True)
         text_index, columns = np.divmod(found, width)
         block_index = np.searchsorted(self._starts, columns, side="right") - 1
         weights = (1 + np.log(counts)) * self._idf[columns]
@@ -110,17 +113,20 @@ class LexicalFeaturiser:
         norms = np.sqrt(np.bincount(group, weights * weights,
                                     minlength=len(texts) * len(self._blocks)))
         norms[norms == 0] = 1.0
-        return TextFeatures(len(texts), text_index, columns.astype(np.intp), weights / norms[group])
+        return _Features(text_index, columns.astype(np.intp), weights / norms[group])
 
 
 @dataclass(frozen=True)
-class TextFeatures:
+class _Features:
     """Every text's non-zero features, flat and sorted by text, then column."""
 
-    texts: int
     text_index: np.ndarray
     columns: np.ndarray
     weights: np.ndarray
+
+
+SparseRow = tuple[np.ndarray, np.ndarray]
+"""Column indices and their weights."""
 
 
 class _Block:

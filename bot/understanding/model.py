@@ -27,7 +27,7 @@ from bot.language.normaliser import NormalisedText
 from bot.language.stemming import learn_content_roots, stem
 from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
 from bot.understanding.examples import OFFTOPIC, Example
-from bot.understanding.features import LexicalFeaturiser, TextFeatures, content_terms
+from bot.understanding.features import LexicalFeaturiser, SparseRow, content_terms
 from bot.understanding.segments import Part, asking_sentence, asks, parts_to_score
 from bot.understanding.store import ModelStore
 
@@ -101,8 +101,6 @@ class CalibratedSvm:
         scores = _cross_validated_scores(rows_for, labels, classes, c, folds)
         temperature = _fit_temperature(scores, np.searchsorted(classes, labels))
         classifier = _svm(c, labels).fit(rows, labels)
-        # Column-major, so the few columns of one message are contiguous rows of `coef_.T`.
-        classifier.coef_ = np.asfortranarray(classifier.coef_)
         return cls(classifier, temperature), _softmax(scores / temperature)
 
     def probabilities(self, rows: Rows) -> np.ndarray:
@@ -110,15 +108,9 @@ class CalibratedSvm:
         scores = np.asarray(rows @ self.classifier.coef_.T) + self.classifier.intercept_
         return _softmax(np.atleast_2d(scores) / self.temperature)
 
-    def probabilities_of_features(self, features: TextFeatures) -> np.ndarray:
-        """Each text's probabilities, its linear score summed straight from its non-zero
-        features: a sparse matrix and sklearn's checks would cost more than the scoring."""
-        contributions = self.classifier.coef_.T[features.columns] * features.weights[:, None]
-        starts = np.searchsorted(features.text_index, np.arange(features.texts))
-        has_features = starts < np.append(starts[1:], len(features.columns))
-        scores = np.zeros((features.texts, contributions.shape[1]))
-        if has_features.any():
-            scores[has_features] = np.add.reduceat(contributions, starts[has_features], axis=0)
+    def probabilities_of_rows(self, rows: Sequence[SparseRow]) -> np.ndarray:
+        coefficients = self.classifier.coef_
+        scores = np.array([coefficients[:, columns] @ weights for columns, weights in rows])
         return _softmax((scores + self.classifier.intercept_) / self.temperature)
 
 
@@ -206,10 +198,9 @@ class IntentModel:
         """Parts are scored lexically; the encoder (one call) reads the whole, `parts[0]`."""
         normalised = [whole if i == 0 and whole is not None else self._normalise(p.text)
                       for i, p in enumerate(parts)]
-        features = self._featuriser.features(normalised)
+        rows = self._featuriser.rows(normalised)
         weights = np.array([p.weight for p in parts])
-        probabilities = (weights @ self._lexical.probabilities_of_features(features)
-                         / weights.sum())
+        probabilities = weights @ self._lexical.probabilities_of_rows(rows) / weights.sum()
         if self.encoder is not None and self._embedded is not None:
             vector = self.encoder.encode([parts[0].text])
             probabilities = _mix(probabilities, self._embedded.probabilities(vector)[0])

@@ -140,13 +140,13 @@ def test_words_outside_the_content_add_n_grams_only_up_to_a_limit(
     within = [f"pasporku{'x' * n}" for n in range(limit)]
     past = [f"xmajikanx{'q' * n}" for n in range(3)]  # n-grams of 'majikan', no stem
     unknown = within + past
-    first = featuriser.features([text(" ".join(unknown))])
-    capped = featuriser.features([text(" ".join(within))])
-    featuriser.features([text(word) for word in past])  # now remembered from other texts
-    again = featuriser.features([text(" ".join(unknown))])
-    assert list(first.columns) == list(capped.columns) == list(again.columns)
-    assert np.allclose(first.weights, capped.weights)
-    assert np.allclose(first.weights, again.weights)
+    (first_columns, first_weights), = featuriser.rows([text(" ".join(unknown))])
+    (capped_columns, capped_weights), = featuriser.rows([text(" ".join(within))])
+    featuriser.rows([text(word) for word in past])  # now remembered from other texts
+    (again_columns, again_weights), = featuriser.rows([text(" ".join(unknown))])
+    assert list(first_columns) == list(capped_columns) == list(again_columns)
+    assert np.allclose(first_weights, capped_weights)
+    assert np.allclose(first_weights, again_weights)
 
 
 def test_lexical_path_works_when_the_encoder_package_is_absent(

@@ -108,10 +108,22 @@ class CompiledMatchers:
             return True
         return False
 
-    def count(self, text: str, *, distinct: bool = True) -> int:
-        """Matches; with `distinct`, each wording once ('syarat' twice counts once)."""
-        matched = [m.group(0).strip() for m in self.spans(text)]
-        return len(set(matched)) if distinct else len(matched)
+    def at_least(self, text: str, needed: int, *, distinct: bool = True) -> bool:
+        """`needed` matches or more; with `distinct`, each wording once ('syarat' twice counts
+        once). The scan stops at the `needed`-th: a 4 kB story has dozens of story words."""
+        if needed <= 0:
+            return True
+        seen: set[str] = set()
+        matched = 0
+        for match in self.spans(text):
+            wording = match.group(0).strip()
+            if distinct and wording in seen:
+                continue
+            seen.add(wording)
+            matched += 1
+            if matched >= needed:
+                return True
+        return False
 
 
 def _clause_after(text: str, end: int) -> str:

@@ -10,9 +10,11 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.content.telegram_html import MAX_MESSAGE_LENGTH
 from bot.language.spelling import SpellingCorrector
+from bot.language.stemming import stem
 
 MAX_INPUT_CHARS = MAX_MESSAGE_LENGTH
 """All of a Telegram message: danger told at the end of a long story must still be seen."""
@@ -23,8 +25,7 @@ MAX_REPAIRS = 40
 wall of made-up words costs about a millisecond."""
 _URL = re.compile(r"(https?://|www\.)\S+")
 _REDUPLICATION = re.compile(r"\b([a-z]+)(?:-\1\b|2\b)")
-_REPEATED = re.compile(r"([a-z])\1{2,}")
-_TRAILING_DOUBLE = re.compile(r"([a-z])\1+\b")
+_REPEATED_LETTER = re.compile(r"([a-z])\1+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
@@ -37,6 +38,12 @@ class NormalisedText:
     def text(self) -> str:
         return " ".join(self.tokens)
 
+    @cached_property
+    def stems(self) -> tuple[str, ...]:
+        """The tokens' roots, made once: the features, the places and the job-offer check all
+        read them, and a 4 kB story has some 700 tokens."""
+        return tuple(stem(token) for token in self.tokens)
+
 
 def _fold(text: str) -> str:
     """Lowercase, fold look-alike Unicode (fancy fonts, full-width), drop accents and emoji."""
@@ -45,6 +52,15 @@ def _fold(text: str) -> str:
         return lowered
     folded = unicodedata.normalize("NFKD", lowered)
     return _NON_ASCII.sub(_without_accents, folded)  # only the few non-ASCII runs are walked
+
+
+def _one_letter_when_stretched(run: re.Match[str]) -> str:
+    """"tolooong" and "tolongg" -> "tolong": three or more of a letter, or two that end a
+    word, are one ("maaf" and "tinggal" keep theirs). One pass over the text for both."""
+    letters = run.group()
+    text, end = run.string, run.end()
+    ends_word = end == len(text) or not (text[end].isalnum() or text[end] == "_")
+    return letters[0] if len(letters) >= 3 or ends_word else letters
 
 
 def _without_accents(run: re.Match[str]) -> str:
@@ -70,14 +86,16 @@ class Normaliser:
         folded = _fold(text[:MAX_INPUT_CHARS])
         folded = _URL.sub(" ", folded)
         folded = _REDUPLICATION.sub(r"\1", folded)
-        folded = _REPEATED.sub(r"\1", folded)
-        folded = _TRAILING_DOUBLE.sub(r"\1", folded)  # "tolongg" -> "tolong"
+        folded = _REPEATED_LETTER.sub(_one_letter_when_stretched, folded)
         slang = self._slang
         tokens: list[str] = []
         for raw in _NOT_WORD.split(folded):
-            if raw:
-                # "gakbisa", "sy2" and digits glued to words are left to the character n-grams.
-                tokens += slang.get(raw, (raw,))
+            # "gakbisa", "sy2" and digits glued to words are left to the character n-grams.
+            expansion = slang.get(raw)
+            if expansion is not None:
+                tokens += expansion
+            elif raw:
+                tokens.append(raw)
         if self._corrector is not None:
             tokens[:MAX_CORRECTED_WORDS] = self._corrector.correct_all(
                 tokens[:MAX_CORRECTED_WORDS], MAX_REPAIRS)

@@ -19,7 +19,9 @@ Normalise = Callable[[str], NormalisedText]
 
 class AliasFinder:
     """Finds written names (one or more words) in a token sequence; longest name first, so
-    "penajam paser utara" wins over "paser", and each token belongs to one name."""
+    "penajam paser utara" wins over "paser", and each token belongs to one name. `word` maps
+    the names' tokens (the stemmer, for names matched by root); `find` is given the message's
+    tokens mapped the same way."""
 
     def __init__(self, names: Iterable[tuple[str, str]], normalise: Normalise,
                  word: Callable[[str], str] = str) -> None:
@@ -33,11 +35,9 @@ class AliasFinder:
         for alias, owner in aliases:
             self._by_first.setdefault(alias[0], []).append(alias)
             self._owner.setdefault(alias, owner)
-        self._word = word
 
-    def find(self, tokens: Sequence[str]) -> tuple[str, ...]:
+    def find(self, words: Sequence[str]) -> tuple[str, ...]:
         """Owners in the order their longest names were found, each once."""
-        words = tokens if self._word is str else [self._word(t) for t in tokens]
         matches = [  # (longest first, then leftmost): indexed by first word, one pass
             (-len(alias), start, alias)
             for start, first in enumerate(words)
@@ -93,7 +93,7 @@ class PlaceFinder:
 
     def asks_for_services(self, normalised: NormalisedText) -> bool:
         """"lapor ke mana", "layanan di …": the writer wants a place to turn to."""
-        return bool(self._services.find(normalised.tokens))
+        return bool(self._services.find(normalised.stems))
 
     def named_channels(self, normalised: NormalisedText) -> tuple[str, ...]:
         """Ids of the channels the writer names, the most specific name first."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.language.normaliser import NormalisedText
-from bot.language.stemming import stem
 
 OFFER_STEMS = frozenset("tawar ajak iming janji rekrut".split())
 JOB_STEMS = frozenset("kerja lowong gaji agen sponsor calo majikan pabrik restoran".split())
@@ -11,7 +10,7 @@ JOB_STEMS = frozenset("kerja lowong gaji agen sponsor calo majikan pabrik restor
 
 def mentions_job_offer(normalised: NormalisedText) -> bool:
     """'adik saya ditawari kerja di malaysia', 'ada agen nawarin gaji 15 juta'."""
-    stems = {stem(token) for token in normalised.tokens}
+    stems = set(normalised.stems)
     tokens = set(normalised.tokens)
     offered = bool(stems & OFFER_STEMS) or bool(tokens & {"nawarin", "ditawarin", "nawari"})
     return offered and bool(stems & JOB_STEMS)

@@ -11,7 +11,6 @@ from typing import Literal
 from bot.content.models import Region
 from bot.language.normaliser import NormalisedText
 from bot.language.places import AliasFinder
-from bot.language.stemming import stem
 
 TOPIC_TOKENS = frozenset({"tppo", "trafficking", "traficking", "trafiking"})
 TOPIC_PAIRS = {("perdagangan", "orang"), ("perdagangan", "manusia"), ("jual", "orang"),
@@ -135,7 +134,7 @@ class StatsQueryParser:
         stats_words = bool(token_set & STATS_WORDS)
         counting = mentions_cases and bool(token_set & COUNT_CUES or years or regions
                                            or _cue_near_case(tokens))
-        other_question = bool({stem(t) for t in tokens} & NOT_STATS_CUES) and not (
+        other_question = bool(set(normalised.stems) & NOT_STATS_CUES) and not (
             stats_words or asks_count
         )
         if other_question:

@@ -12,7 +12,6 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.language.normaliser import NormalisedText
-from bot.language.stemming import stem
 from bot.language.vocabulary import STOPWORDS
 
 CHAR_NGRAM_SIZES = (3, 4)
@@ -31,7 +30,9 @@ a pasted wall of made-up words then costs a millisecond, not ten."""
 
 def content_terms(normalised: NormalisedText) -> list[str]:
     """Stems of the words that carry meaning (question words are kept: they tell asks apart)."""
-    return [stem(t) for t in normalised.tokens[:MAX_FEATURE_TOKENS]
+    count = MAX_FEATURE_TOKENS
+    return [root for t, root in zip(normalised.tokens[:count], normalised.stems[:count],
+                                    strict=True)
             if t not in STOPWORDS and not t.isdigit()]
 
 

@@ -38,6 +38,8 @@ class AliasFinder:
 
     def find(self, words: Sequence[str]) -> tuple[str, ...]:
         """Owners in the order their longest names were found, each once."""
+        if self._by_first.keys().isdisjoint(words):
+            return ()  # most texts: no name starts here, decided in one pass in C
         matches = [  # (longest first, then leftmost): indexed by first word, one pass
             (-len(alias), start, alias)
             for start, first in enumerate(words)

@@ -93,6 +93,9 @@ class Places(ContentModel):
     """Being abroad without naming a country ("luar negeri", "kbri")."""
     service_words: list[Text] = Field(default_factory=list)
     """Asking where to get help ("layanan", "lapor"); with a place, the local services answer."""
+    other_services: list[Text] = Field(default_factory=list)
+    """Services the bot does not cover ("pln", "rumah sakit"): "nomor pln balikpapan" asks for
+    them, not for help with trafficking, so the local services do not answer it."""
     countries: list[Country] = Field(default_factory=list)
 
 

@@ -155,8 +155,11 @@ class Engine:
     def _asks_for_local_help(self, knowledge: Knowledge, reading: _Reading) -> bool:
         """The asking sentence wants a place to turn to ("lapor ke mana"), and a story is
         about the topic: a flood in Samarinda is not a question for TPPO services. A short
-        message ("saya di Samarinda, lapor ke mana") is taken at its word."""
-        if not knowledge.places.asks_for_services(reading.asking_normalised):
+        message ("saya di Samarinda, lapor ke mana") is taken at its word, unless it names
+        a service the bot does not cover ("nomor pln balikpapan")."""
+        asking = reading.asking_normalised
+        places = knowledge.places
+        if not places.asks_for_services(asking) or places.names_other_service(asking):
             return False
         if reading.asking is reading.text:
             return True

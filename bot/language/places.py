@@ -80,6 +80,8 @@ class PlaceFinder:
         self._abroad = AliasFinder(((w, "abroad") for w in places.abroad_words), normalise)
         self._services = AliasFinder(((w, "service") for w in places.service_words), normalise,
                                      word=stem)
+        self._other_services = AliasFinder(((w, "other") for w in places.other_services),
+                                           normalise)
         # A channel's id is its name as people write it: "kbri-kuala-lumpur", "sapa-129".
         self._channels = AliasFinder(((c.id.replace("-", " "), c.id) for c in channels),
                                      normalise)
@@ -96,6 +98,10 @@ class PlaceFinder:
     def asks_for_services(self, normalised: NormalisedText) -> bool:
         """"lapor ke mana", "layanan di …": the writer wants a place to turn to."""
         return bool(self._services.find(normalised.stems))
+
+    def names_other_service(self, normalised: NormalisedText) -> bool:
+        """"nomor pln balikpapan", "rumah sakit di bontang": a service the bot does not cover."""
+        return bool(self._other_services.find(normalised.tokens))
 
     def named_channels(self, normalised: NormalisedText) -> tuple[str, ...]:
         """Ids of the channels the writer names, the most specific name first."""

@@ -151,6 +151,17 @@ def test_local_help_is_for_the_topic_not_for_any_request_for_help(engine: Engine
     assert engine.reply_to("saya di Berau, lapor TPPO ke mana?").faq_id == "layanan-kaltim"
 
 
+def test_a_number_for_another_public_service_is_not_answered_with_trafficking_services(
+        engine: Engine, content: ContentBundle) -> None:
+    """"nomor pln balikpapan": a place and "nomor", but not a question for this bot."""
+    region = content.stats.regions[0].name.lower()
+    for service in content.faq.places.other_services:
+        reply = engine.reply_to(f"nomor {service} {region} berapa")
+        assert reply.faq_id != "layanan-kaltim", service
+    assert engine.reply_to(f"saya di {region}, nomor layanan korban tppo berapa?").faq_id == (
+        "layanan-kaltim")
+
+
 @pytest.mark.parametrize(("text", "channel_id"), [
     ("nomor kpai berapa", "kpai"),
     ("kontak komnas perempuan", "komnas-perempuan"),

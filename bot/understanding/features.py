@@ -101,12 +101,17 @@ class LexicalFeaturiser:
         Every text's columns go through one `np.unique`: a long message is scored as seven
         texts (see `segments`), and numpy's fixed cost per call outweighed the counting."""
         width = self._width
-        keys: list[int] = []
-        for index, text in enumerate(texts):
-            for block, start in zip(self._blocks, self._starts, strict=True):
-                base = index * width + start
-                keys += [base + column for column in block.columns(text)]
-        found, counts = np.unique(np.array(keys, dtype=np.int64), return_counts=True)
+        columns: list[int] = []
+        lengths: list[int] = []
+        for text in texts:
+            for block in self._blocks:
+                found = block.columns(text)
+                columns += found
+                lengths.append(len(found))
+        # Each (text, block) run of columns is offset by its place in one flat key space.
+        bases = (np.arange(len(texts))[:, None] * width + np.array(self._starts)).ravel()
+        keys = np.array(columns, dtype=np.int64) + np.repeat(bases, lengths)
+        found, counts = np.unique(keys, return_counts=True)
         text_index, columns = np.divmod(found, width)
         block_index = np.searchsorted(self._starts, columns, side="right") - 1
         weights = (1 + np.log(counts)) * self._idf[columns]

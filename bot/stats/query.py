@@ -67,19 +67,24 @@ def _span(first: int, last: int) -> range:
     return range(first, last + 1) if last - first <= MAX_SPAN else range(0)
 
 
+def _is_year(token: str) -> bool:
+    """`isdigit` first: a C call that spares most of a 4 kB story's tokens the regex."""
+    return token.isdigit() and YEAR.match(token) is not None
+
+
 def find_years(tokens: Sequence[str], text: str = "") -> tuple[int, ...]:
     """Years named in the message, with ranges ("2018 sampai 2020", "2018-2020") filled in."""
-    years = {int(t) for t in tokens if YEAR.match(t)}
+    years = {int(t) for t in tokens if _is_year(t)}
     for first, last in YEAR_SPAN.findall(text):
         years.update(_span(int(first), int(last)))
     for index, token in enumerate(tokens):
-        if not YEAR.match(token):
+        if not _is_year(token):
             continue
         rest = tokens[index + 1 : index + 4]
         # "2018 sampai 2020", "2018 s d 2020", "antara 2018 dan 2020"
         between = []
         for word in rest:
-            if YEAR.match(word):
+            if _is_year(word):
                 is_range = (
                     bool(between) and (set(between) <= RANGE_WORDS | {"s", "d", "tahun"})
                     and bool(set(between) & (RANGE_WORDS | {"s"}))

@@ -20,7 +20,8 @@ from tests.conftest import DATA_DIR, knowledge_of
 from tests.content_copy import ContentCopy
 
 DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
-            for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml")}
+            for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
+                         "dev_emergency_4.yaml")}
 MAX_DEV_FALSE_ALARMS = 2
 
 

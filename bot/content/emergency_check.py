@@ -18,8 +18,9 @@ from bot.language.word_forms import word_forms
 TYPE_INSTRUCTION = re.compile(r"\bketik\s+<b>\s*([^<]+?)\s*</b>", re.IGNORECASE)
 """'Ketik <b>darurat</b>': how pesan.yaml tells people what to type."""
 _WORD = re.compile(r"[a-z0-9]+")
-_SHARED_SECTIONS = ("bersama",)
-"""Context words a signal needs nearby ("saya", "paspor") may repeat other sections' words."""
+_SHARED_SECTIONS = ("bersama", "kecuali_tentang", "sendirian")
+"""Context words a signal needs nearby ("saya", "paspor") or must not follow ("agen"), and the
+pleas that also count alone ("tolong"), may repeat other sections' words."""
 
 Path_ = tuple[str | int, ...]
 

@@ -25,6 +25,14 @@ class Terms(ContentModel):
     frasa: list[Phrase] = Field(default_factory=list)
 
 
+class PleaTerms(Terms):
+    """The plea words ("tolong", "bantu"), and those that are a cry for help when sent alone."""
+
+    sendirian: list[Word] = Field(default_factory=list)
+    """'tolong', 'tolong saya kak': alone with fillers, the writer or a person, an emergency.
+    Also read as pleas in longer messages, so they may repeat `kata`."""
+
+
 class TypedWords(ContentModel):
     """The words people are told to type when in danger ("Ketik darurat")."""
 
@@ -45,13 +53,16 @@ class DangerSignal(ContentModel):
     """batal: "tidak dipukul" does not count; wajib: only "tidak boleh pulang" counts."""
     bersama: list[Phrase] = Field(default_factory=list)
     """When given, a word counts only with one of these nearby ("paspor ... ditahan")."""
+    kecuali_tentang: list[Phrase] = Field(default_factory=list)
+    """The signal does not count right after one of these: "AGENnya tidak bisa dihubungi" is
+    a worry about an agent, not a person out of reach."""
 
 
 class EmergencySignals(ContentModel):
     version: int = 1
     ketik: TypedWords
     tanda_bahaya: list[DangerSignal] = Field(min_length=1)
-    minta_tolong: Terms
+    minta_tolong: PleaTerms
     seru: Terms
     penulis: Terms
     """The writer: 'saya', 'kami'."""

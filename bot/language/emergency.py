@@ -8,7 +8,8 @@ weak ones with a real person, a plea or the present, is an emergency, unless it 
 question about the law, something clearly over, or off-topic (a loan-app threat) with nothing
 still going on. Missing a real emergency costs far more than a false alarm, so whatever points
 at the present ("masih dikurung", "tolong saya", "darurat") overrides the cancelling context,
-and the words the welcome tells people to type ("darurat") always raise the alarm.
+and the words the welcome tells people to type ("darurat"), or a plea sent alone ("tolong",
+"help me"), always raise the alarm.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ MAX_TYPED_TOKENS = 8
 """'darurat', 'tolong darurat pak': the typed word with a few courtesy words."""
 SHORT_PLEA_TOKENS = 5
 """'help bahaya', 'tolong dipaksa': a short cry needs no person or time to be believed."""
+ABOUT_REACH = 2
+"""'agennya tidak bisa dihubungi', 'nomor agen tidak aktif', 'agen saya tidak bisa dihubungi'."""
 
 
 class Role(StrEnum):
@@ -46,6 +49,7 @@ class Role(StrEnum):
     TYPED = "ketik"
     FILLER = "pengisi"
     PLEA = "minta_tolong"
+    PLEA_ALONE = "sendirian"
     ALARM = "seru"
     WRITER = "penulis"
     PERSON = "orang"
@@ -63,6 +67,7 @@ class Role(StrEnum):
 
 _TYPED_COMPANIONS = frozenset({Role.TYPED, Role.FILLER, Role.PLEA, Role.ALARM, Role.WRITER,
                                Role.PERSON, Role.NOW})
+"""What may stand beside a typed word or a plea sent alone: 'tolong saya kak sekarang'."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,10 @@ def _signal_label(signal_id: str) -> str:
 
 def _companion_label(signal_id: str) -> str:
     return f"with:{signal_id}"
+
+
+def _about_label(signal_id: str) -> str:
+    return f"about:{signal_id}"
 
 
 class _TermIndex:
@@ -158,6 +167,8 @@ class EmergencyDetector:
         index.add(signals.ketik.kata, Role.TYPED)
         index.add(signals.ketik.kata, Role.ALARM)
         index.add(signals.ketik.pengisi, Role.FILLER)
+        index.add(signals.minta_tolong.sendirian, Role.PLEA_ALONE)
+        index.add(signals.minta_tolong.sendirian, Role.PLEA)
         for role in Role:
             terms = getattr(signals, role.value, None)
             if isinstance(terms, Terms):
@@ -165,6 +176,7 @@ class EmergencyDetector:
         for signal in signals.tanda_bahaya:
             index.add([*signal.kata, *signal.frasa], _signal_label(signal.id))
             index.add(signal.bersama, _companion_label(signal.id))
+            index.add(signal.kecuali_tentang, _about_label(signal.id))
         self._index = index
 
     def is_emergency(self, normalised: NormalisedText) -> bool:
@@ -179,8 +191,10 @@ class EmergencyDetector:
         for hit in hits:
             for position in range(hit.start, hit.end):
                 labels_at[position] = hit.labels
-        if _only_typed_words(tokens, labels_at):
+        if _alone_with_companions(Role.TYPED, tokens, labels_at):
             return Assessment(True, "typed-word")
+        if _alone_with_companions(Role.PLEA_ALONE, tokens, labels_at):
+            return Assessment(True, "plea-alone")
         return _decide(self._evidence(tokens, hits, labels_at))
 
     def _evidence(self, tokens: Sequence[str], hits: Sequence[_Hit],
@@ -215,6 +229,8 @@ class EmergencyDetector:
         negation = _last_negation(before)
         if _possibility_before(before, len(before)) or (
                 negation is not None and _possibility_before(before, negation)):
+            return False
+        if _about_someone_else(before, _about_label(signal.id)):
             return False
         if hit.is_phrase:
             return negation is None or signal.ingkar == "wajib"
@@ -264,15 +280,24 @@ def _told_by_writer(writers: Sequence[int], general: Sequence[int], position: in
     return False
 
 
+def _about_someone_else(before: Sequence[frozenset[str]], about: str) -> bool:
+    """'agennya tidak bisa dihubungi' is about the agent; 'anak saya dibawa agen tidak bisa
+    dihubungi' names a relative in the same clause, so it is not."""
+    return (any(about in labels for labels in before[-ABOUT_REACH:])
+            and not any(Role.PERSON in labels for labels in before))
+
+
 def _possibility_before(before: Sequence[frozenset[str]], end: int) -> bool:
     """'takut disekap', and 'biar saya tidak kabur' (looked for before the negation)."""
     return any(Role.POSSIBILITY in labels
                for labels in before[max(0, end - POSSIBILITY_REACH) : end])
 
 
-def _only_typed_words(tokens: Sequence[str], labels_at: Sequence[frozenset[str]]) -> bool:
-    """'darurat', 'DARURAT!', 'tolong darurat pak': the word the welcome tells people to type."""
-    if len(tokens) > MAX_TYPED_TOKENS or not any(Role.TYPED in labels for labels in labels_at):
+def _alone_with_companions(role: Role, tokens: Sequence[str],
+                           labels_at: Sequence[frozenset[str]]) -> bool:
+    """'darurat', 'DARURAT!', 'tolong darurat pak' (the word the welcome tells people to
+    type), or 'tolong', 'help me', 'tolong saya kak' (a plea with nothing else)."""
+    if len(tokens) > MAX_TYPED_TOKENS or not any(role in labels for labels in labels_at):
         return False
     return all(labels & _TYPED_COMPANIONS for labels in labels_at)
 

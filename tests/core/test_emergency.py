@@ -20,8 +20,12 @@ from tests.conftest import DATA_DIR, knowledge_of
 from tests.content_copy import ContentCopy
 
 DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
-            for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml")}
-MAX_DEV_FALSE_ALARMS = 2
+            for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
+                         "dev_emergency_4.yaml")}
+MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4}
+"""Per set, 2 unless named. dev_emergency_4's near misses are the hardest: a receptionist whose
+job is 'melayani tamu', news about 'ABK' (read 'anak buah kapal') 'sekarang', and an agent named
+many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message."""
 
 
 def _typed_words(content: ContentBundle) -> list[str]:
@@ -60,6 +64,12 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("sy gk dipukul tp dikunci dr luar", "dikurung"),
     ("majikan memukul saya tiap hari, apakah ini termasuk tppo?", "kekerasan"),
     ("saya disekap majikan, ini bukan berita bohong, apa yang harus saya lakukan", "dikurung"),
+    ("kabur dari mess, bos sedang cari aku", "kabur-dari"),
+    ("aku kabur dari kapal, mandor mencari aku", "dicari-pelaku"),
+    ("saya tidak bisa kabur dari majikan", "tidak-boleh-pergi"),
+    ("kami dipenjara di kapal", "dikurung"),
+    ("disuruh duduk sama tamu", "dipaksa"),
+    ("kalau saya pergi, adik saya akan dicelakai", "ancaman"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
         knowledge: Knowledge, text: str, signal: str) -> None:
@@ -91,6 +101,37 @@ def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text
     assert (assessment.emergency, assessment.reason) == (False, reason), assessment
 
 
+@pytest.mark.parametrize("text", ["tolong", "help", "TOLONGG!!", "tolong saya kak", "help me",
+                                  "tlg kami pak", "tolong bantu saya sekarang"])
+def test_a_plea_sent_alone_raises_the_alarm(knowledge: Knowledge, text: str) -> None:
+    assessment = knowledge.emergency.assess(knowledge.normaliser.normalise(text))
+    assert (assessment.emergency, assessment.reason) == (True, "plea-alone"), assessment
+
+
+@pytest.mark.parametrize("text", ["tolong jelaskan apa itu tppo", "tolong info lowongan",
+                                  "tolong saya mau tanya syarat paspor", "bantu saya",
+                                  "terima kasih sudah menolong saya"])
+def test_a_plea_inside_a_question_does_not(knowledge: Knowledge, text: str) -> None:
+    assert not knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text)), text
+
+
+@pytest.mark.parametrize("text", ["agennya tidak bisa dihubungi sejak kemarin",
+                                  "agen saya tidak bisa dihubungi, tolong",
+                                  "nomor sponsor tidak aktif sudah seminggu, saya bingung"])
+def test_an_agent_out_of_reach_is_a_worry_not_a_danger(knowledge: Knowledge, text: str) -> None:
+    assert not knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "agennya tidak bisa dihubungi dan adik saya tidak pulang sejak kemarin",
+    "anak saya dibawa agen tidak bisa dihubungi sejak kemarin",
+])
+def test_out_of_reach_still_counts_beside_another_sign_or_a_relative(
+        knowledge: Knowledge, text: str) -> None:
+    assessment = knowledge.emergency.assess(knowledge.normaliser.normalise(text))
+    assert assessment.emergency and "hilang-kontak" in assessment.signals, assessment
+
+
 def test_what_is_still_going_on_overrides_the_past(knowledge: Knowledge) -> None:
     text = "dulu pernah coba kabur, sekarang saya masih dikurung"
     assert knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text))
@@ -111,7 +152,7 @@ def test_every_emergency_of_the_dev_set_is_found_and_few_false_alarms(
     if expected:
         assert wrong == [], wrong
     else:
-        assert len(wrong) <= MAX_DEV_FALSE_ALARMS, wrong
+        assert len(wrong) <= MAX_DEV_FALSE_ALARMS.get(name, 2), wrong
 
 
 @pytest.mark.parametrize("name", DEV_SETS)

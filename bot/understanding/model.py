@@ -27,7 +27,12 @@ from bot.language.normaliser import NormalisedText
 from bot.language.stemming import learn_content_roots, stem
 from bot.understanding.encoder import EmbeddingCache, SentenceEncoder
 from bot.understanding.examples import OFFTOPIC, Example
-from bot.understanding.features import LexicalFeaturiser, SparseRow, content_terms
+from bot.understanding.features import (
+    MAX_FEATURE_TOKENS,
+    LexicalFeaturiser,
+    SparseRow,
+    content_terms,
+)
 from bot.understanding.segments import Part, asking_sentence, asks, parts_to_score
 from bot.understanding.store import ModelStore
 
@@ -141,7 +146,7 @@ class IntentModel:
         store = store or ModelStore(None)
         key = store.key([encoder.name if encoder else "lexical",
                          f"{folds} {LEXICAL_C} {EMBEDDING_C} {EMBEDDING_SHARE} "
-                         f"{OFFTOPIC_WEIGHT} {SEED}",
+                         f"{OFFTOPIC_WEIGHT} {SEED} {MAX_FEATURE_TOKENS}",
                          *(f"{e.label}\t{e.text}\t{t.text}"
                            for e, t in zip(examples, texts, strict=True))])
         trained = store.load(key)

@@ -31,6 +31,9 @@ class LatencyFigures:
     cpu_p99_ms: float
     """The process's own CPU time per message: on a shared machine the wall clock above also
     counts the time other processes held the core."""
+    first_seen_cpu_p99_ms: float
+    """CPU time of a text the process meets for the first time, as every real message is: the
+    mix above repeats texts, whose new words' stems and columns are then cached."""
     rss_mb: float
 
     def lines(self) -> list[str]:
@@ -42,6 +45,7 @@ class LatencyFigures:
             f"reply_to p99:            {self.p99_ms:.2f} ms",
             f"reply_to p99, 4 kB text: {self.long_p99_ms:.2f} ms",
             f"reply_to p99, CPU time:  {self.cpu_p99_ms:.2f} ms",
+            f"  first time a text is met: {self.first_seen_cpu_p99_ms:.2f} ms",
             f"resident memory after:   {self.rss_mb:.0f} MB",
         ]
 
@@ -87,26 +91,34 @@ def run_latency_benchmark(content: ContentBundle, setup: UnderstandingSetup, lab
     engine = Engine(Knowledge.build(content, setup))
     build = time.perf_counter() - started
     messages = bench_messages(content, data_dir, count)
-    for text in messages[:200]:
+    warm_up = list(dict.fromkeys(messages[:200]))
+    for text in warm_up:
         engine.reply_to(text)
+    seen = set(warm_up)
     timings: list[float] = []
     long_timings: list[float] = []
     cpu_timings: list[float] = []
+    first_seen_cpu: list[float] = []
     for text in messages:
         started, cpu_started = time.perf_counter(), time.thread_time()
         engine.reply_to(text)
         elapsed = (time.perf_counter() - started) * 1000
         cpu_timings.append((time.thread_time() - cpu_started) * 1000)
+        if text not in seen:
+            seen.add(text)
+            first_seen_cpu.append(cpu_timings[-1])
         timings.append(elapsed)
         if len(text) == LONG_MESSAGE_CHARS:
             long_timings.append(elapsed)
     timings.sort()
     long_timings.sort()
     cpu_timings.sort()
+    first_seen_cpu.sort()
     return LatencyFigures(
         label=label, build_s=build, messages=len(timings),
         p50_ms=statistics.median(timings), p99_ms=_percentile(timings, 0.99),
         long_p99_ms=_percentile(long_timings, 0.99) if long_timings else 0.0,
         cpu_p99_ms=_percentile(cpu_timings, 0.99),
+        first_seen_cpu_p99_ms=_percentile(first_seen_cpu, 0.99) if first_seen_cpu else 0.0,
         rss_mb=_resident_mb(),
     )

@@ -100,27 +100,43 @@ class WebhookReceiver:
         self._checking: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        """Telegram out of reach at setWebhook is one line, and the check below keeps trying
+        with back-off: the server is already up for whatever Telegram still posts."""
         self.server.start()
-        await self._register()
-        logger.info("Webhook registered")
-        self._checking = asyncio.create_task(self._keep_registered(), name="webhook-check")
+        registered = True
+        try:
+            await self._register()
+        except NetworkError as error:
+            registered = False
+            logger.warning("Cannot reach Telegram to register the webhook (%s); trying again",
+                           type(error).__name__)
+        self._checking = asyncio.create_task(self._keep_registered(registered),
+                                             name="webhook-check")
 
     async def _register(self) -> None:
         await self._application.bot.set_webhook(url=self._url, secret_token=self._secret,
                                                 allowed_updates=ALLOWED_UPDATES)
+        logger.info("Webhook registered")
 
-    async def _keep_registered(self) -> None:
+    async def _keep_registered(self, registered: bool) -> None:
+        delay = self.check_interval if registered else min(FIRST_RETRY_SECONDS,
+                                                           self.check_interval)
         while True:
-            await asyncio.sleep(self.check_interval)
+            await asyncio.sleep(delay)
             try:
                 info = await self._application.bot.get_webhook_info()
                 if info.url != self._url:
-                    logger.error("The webhook was %s (a poller with this bot's token deletes "
-                                 "it); registering it again",
-                                 "removed" if not info.url else "pointed elsewhere")
+                    if registered:
+                        logger.error("The webhook was %s (a poller with this bot's token "
+                                     "deletes it); registering it again",
+                                     "removed" if not info.url else "pointed elsewhere")
                     await self._register()
+                registered, delay = True, self.check_interval
             except TelegramError as error:
-                logger.warning("Could not check the webhook (%s)", type(error).__name__)
+                logger.warning("Could not %s the webhook (%s)",
+                               "check" if registered else "register", type(error).__name__)
+                if not registered:
+                    delay = min(self.check_interval, delay * 2)
 
     async def stop(self) -> None:
         if self._checking is not None:

@@ -48,6 +48,28 @@ async def test_a_removed_webhook_is_registered_again_and_logged(
     assert removed.levelno == logging.ERROR
 
 
+async def test_telegram_out_of_reach_at_set_webhook_is_retried_not_a_crash(
+        api: FakeBotApi, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    settings = make_settings(api, webhook_url=WEBHOOK_URL, webhook_secret=SECRET,
+                             listen_port=free_port())
+    application = build_application(settings, engine=engine, retry=FAST_RETRY)
+    receiver = receiver_for(application, settings)
+    assert isinstance(receiver, WebhookReceiver)
+    receiver.check_interval = 0.1
+    attempts = FAST_RETRY.attempts  # each setWebhook request retries 502 this often itself
+    api.fail_next(2 * attempts + 1, HTTPStatus.BAD_GATEWAY, methods=["setWebhook"])
+    async with running(application, receiver):
+        await api.wait_for(lambda: len(api.calls_to("setWebhook")) == 1, timeout=5)
+        assert api.webhook["url"] == WEBHOOK_URL
+        assert not receiver.failed.is_set()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+                and r.name.startswith("bot.telegram.runner")]
+    assert warnings == ["Cannot reach Telegram to register the webhook (NetworkError); "
+                        "trying again", "Could not register the webhook (NetworkError)"]
+    # (PTB itself logs the 502 page it cannot parse as JSON with its traceback.)
+    assert all(r.exc_info is None for r in caplog.records if r.name.startswith("bot."))
+
+
 async def test_no_network_at_start_up_is_one_line_per_retry(
         engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     api = FakeBotApi()

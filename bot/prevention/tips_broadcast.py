@@ -169,15 +169,15 @@ class TipBroadcaster:
             if tip is None:
                 result.nothing_new += 1
                 continue
+            # The slot first, then the claim: the claim's subscription check is then as
+            # fresh as it can be (an unsubscribe during the wait is seen).
+            await pacer.wait()
+            if self._stopping.is_set():  # stopped while waiting for the slot: not sent
+                return
             claimed = await ledger.claim_delivery(
                 self._sessions, user_key=subscriber.user_key, round_key=round_key, tip_id=tip.id)
             if not claimed:  # sent by someone else, or unsubscribed since the round began
                 continue
-            await pacer.wait()
-            if self._stopping.is_set():  # stopped while waiting for the slot: not sent
-                await ledger.release_delivery(self._sessions, user_key=subscriber.user_key,
-                                              round_key=round_key)
-                return
             outcome = await send(subscriber.chat_id, tip.text)
             await self._settle(subscriber, round_key, outcome, result, retry)
 

@@ -268,3 +268,25 @@ async def test_stopping_the_bot_stops_a_round_between_sends(api: FakeBotApi,
     async with started(settings, engine) as application:
         await run_round(application)
     assert [u for u in users if len(api.sent_to(u)) != 1] == []
+
+
+async def test_an_unsubscribe_while_waiting_for_the_send_slot_is_honoured(
+        api: FakeBotApi, engine: Engine) -> None:
+    """At two tips a second the other senders wait for their slot; someone who unsubscribes
+    during that wait gets nothing (the claim, which checks the subscription, comes after it)."""
+    settings = make_settings(api)
+    users = range(FIRST_USER, FIRST_USER + 3)
+    async with started(settings, engine) as application:
+        await _subscribe(application, users)
+        storage = application.bot_data[STORAGE_KEY]
+        second = sorted(users, key=storage.keys.key_for)[1]  # the round goes in key order
+        broadcaster = TipBroadcaster(storage.session_factory, storage.keys.address_cipher(),
+                                     rate=2.0)
+        tips = engine.knowledge.content.tips.tips
+        round_ = asyncio.create_task(broadcaster.run(
+            tips, "2026-W50", lambda chat_id, html: send_tip(application.bot, chat_id, html)))
+        await api.wait_for(lambda: len(api.calls_to("sendMessage")) == 1, timeout=10)
+        assert await storage.recorder.set_subscribed(user_id=second, subscribed=False)
+        result = await asyncio.wait_for(round_, 10)
+    assert api.sent_to(second) == []
+    assert result.sent == 2

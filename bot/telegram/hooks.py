@@ -3,8 +3,9 @@
 Storage is wired by putting an object with the `InteractionRecorder` methods into
 `application.bot_data[INTERACTION_RECORDER_KEY]` in `post_init`; they match
 `bot.storage.recorder.InteractionRecorder`. Without one the bot stores nothing at all. The
-recorder is only called after the reply has been sent, and a failing one is logged and never
-costs the user a reply.
+recorder is called after the reply has been sent (the one exception: a user's message id for
+"Hapus jejak" is queued on arrival, `bot.telegram.trail`), and a failing one is logged and
+never costs the user a reply.
 """
 
 from __future__ import annotations

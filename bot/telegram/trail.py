@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Message
@@ -93,16 +94,28 @@ def return_to_memory(chat_data: dict[Any, Any] | None, ids: Iterable[int]) -> No
         chat_data.setdefault(TRAIL_KEY, deque(maxlen=TRAIL_LENGTH)).extend(ids)
 
 
-async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> list[int]:
-    """The remembered ids of this private chat (memory and storage), oldest first, forgetting
-    them; `give_back` what could not be deleted."""
+@dataclass(frozen=True)
+class TakenIds:
+    ids: list[int]
+    """Oldest first."""
+    complete: bool
+    """False when storage could not be read: messages another worker noted may be missing."""
+
+
+async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> TakenIds:
+    """The remembered ids of this private chat (memory and storage), forgetting them;
+    `give_back` what could not be deleted."""
     ids = take_from_memory(context.chat_data)
     recorder = recorder_of(context)
-    if recorder is not None:
-        ids.update(await recorder.recent_message_ids(user_id=user_id))
+    if recorder is None:
+        return TakenIds(sorted(ids), complete=True)
+    stored = await recorder.recent_message_ids(user_id=user_id)
+    if stored:
         await call_safely("forget message ids",
-                          lambda: recorder.forget_recent_messages(user_id=user_id))
-    return sorted(ids)
+                          lambda: recorder.forget_recent_messages(user_id=user_id,
+                                                                  message_ids=stored))
+    ids.update(stored or ())
+    return TakenIds(sorted(ids), complete=stored is not None)
 
 
 async def give_back(context: ContextTypes.DEFAULT_TYPE, user_id: int,

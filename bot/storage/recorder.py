@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 DELETE_FAILED = -1
 """`delete_user_data` result when the database failed: tell the user to try again later."""
 
+FORGET_BATCH = 500
+"""Ids per DELETE … IN (…): far below SQLite's and asyncpg's limits on bound parameters."""
+
 T = TypeVar("T")
 _POLICY = DecisionPolicy()
 
@@ -173,11 +176,12 @@ class InteractionRecorder:
 
         await self._write("remember_sent_messages", work)
 
-    async def recent_message_ids(self, *, user_id: int) -> list[int]:
-        """Ids still deletable by the bot (sent within the last 48 hours), oldest first."""
+    async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
+        """Ids still deletable by the bot (sent within the last 48 hours), oldest first; None
+        when the database could not be read (other workers' ids are then unknown)."""
         key, since = self._keys.key_for(user_id), self._clock() - DELETABLE_WINDOW
 
-        async def work(session: AsyncSession) -> list[int]:
+        async def work(session: AsyncSession) -> list[int] | None:
             result = await session.scalars(
                 select(RecentMessage.message_id)
                 .where(RecentMessage.user_key == key, RecentMessage.created_at >= since)
@@ -185,13 +189,21 @@ class InteractionRecorder:
             )
             return list(result)
 
-        return await self._call("recent_message_ids", work, [])
+        return await self._call("recent_message_ids", work, None)
 
-    async def forget_recent_messages(self, *, user_id: int) -> None:
+    async def forget_recent_messages(self, *, user_id: int, message_ids: Sequence[int]) -> None:
+        """Forget these ids (the ones an erase read): an id another worker stored since then
+        stays for the next erase."""
+        ids = sorted({int(m) for m in message_ids})
+        if not ids:
+            return
         key = self._keys.key_for(user_id)
 
         async def work(session: AsyncSession) -> None:
-            await session.execute(delete(RecentMessage).where(RecentMessage.user_key == key))
+            for start in range(0, len(ids), FORGET_BATCH):
+                await session.execute(delete(RecentMessage).where(
+                    RecentMessage.user_key == key,
+                    RecentMessage.message_id.in_(ids[start : start + FORGET_BATCH])))
 
         await self._write("forget_recent_messages", work)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -105,10 +106,13 @@ async def erase_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE,
     if chat.type != ChatType.PRIVATE:
         await query.answer(toast(engine, messages.feature_unavailable))
         return
-    ids = await take_all(context, query.from_user.id)
+    taken = await take_all(context, query.from_user.id)
+    ids = taken.ids
     if query.message is not None:
         ids = sorted({*ids, query.message.message_id})
     result = await erase_messages(context.bot, chat.id, ids)
+    if not taken.complete:  # never "sudah dihapus" while storage may hold ids not tried
+        result = replace(result, unknown=True)
     await give_back(context, query.from_user.id, result.left)
     text = {EraseOutcome.DONE: messages.erase_done, EraseOutcome.PARTLY: messages.erase_partly,
             EraseOutcome.FAILED: messages.erase_failed}[result.outcome]

@@ -112,7 +112,8 @@ def add_handlers(application: Application) -> None:
     addressed = message & ADDRESSED_TO_BOT
 
     # Group -1 runs before the others and never answers: it notes private message ids for
-    # "Hapus jejak" (ids only, in memory; stored together with the reply's after it is sent).
+    # "Hapus jejak" (ids only: in memory, and queued for storage at once so that another worker
+    # taking the tap knows them before this one has replied).
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & message, handlers.remember_incoming), group=-1)
 

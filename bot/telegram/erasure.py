@@ -39,10 +39,12 @@ class EraseOutcome(StrEnum):
 class EraseResult:
     deleted: tuple[int, ...]
     left: tuple[int, ...]
+    unknown: bool = False
+    """Some ids could not be read (storage down): messages may be left that nobody tried."""
 
     @property
     def outcome(self) -> EraseOutcome:
-        if not self.left:
+        if not self.left and not self.unknown:
             return EraseOutcome.DONE
         return EraseOutcome.PARTLY if self.deleted else EraseOutcome.FAILED
 

@@ -101,7 +101,7 @@ async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def remember_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Note the id of each private message so "Hapus jejak" can delete it later."""
     if update.message is not None:
-        note_incoming(context, update.message)
+        await note_incoming(context, update.message)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,8 +3,9 @@
 Storage is wired by putting an object with the `InteractionRecorder` methods into
 `application.bot_data[INTERACTION_RECORDER_KEY]` in `post_init`; they match
 `bot.storage.recorder.InteractionRecorder`. Without one the bot stores nothing at all. The
-recorder is only called after the reply has been sent, and a failing one is logged and never
-costs the user a reply.
+recorder is called after the reply has been sent (the one exception: a user's message id for
+"Hapus jejak" is queued on arrival, `bot.telegram.trail`), and a failing one is logged and
+never costs the user a reply.
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ class InteractionRecorder(Protocol):
     async def remember_sent_messages(self, *, user_id: int,
                                      message_ids: Sequence[int]) -> None: ...
 
-    async def recent_message_ids(self, *, user_id: int) -> list[int]: ...
+    async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
+        """None when storage could not be read."""
+        ...
 
-    async def forget_recent_messages(self, *, user_id: int) -> None: ...
+    async def forget_recent_messages(self, *, user_id: int,
+                                     message_ids: Sequence[int]) -> None: ...
 
     async def record_job_offer_check(self, *, user_id: int, level: str) -> None: ...
 

@@ -5,12 +5,18 @@ adapter remembers them: ids only, never content. They are kept in memory (`chat_
 latest TRAIL_LENGTH, lost on restart) and, with storage wired, also by the recorder
 (`remember_sent_messages`, 48 hours, shared by every worker). Memory is kept even then: while
 the database cannot be written, it is the only place the ids are.
+
+A user's message id is queued for storage as soon as the update is admitted, not with the
+bot's reply: behind a round-robin balancer the "Hapus jejak" tap may reach another worker
+while this one is still answering, and that worker only knows what storage holds. The same
+write-behind queue carries it, so this worker's own later reads and deletes come after it.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Message
@@ -21,18 +27,25 @@ from bot.telegram.hooks import call_safely, recorder_of
 
 TRAIL_KEY = "recent_message_ids"
 PENDING_KEY = "incoming_message_ids"
-"""The user's message ids noted on arrival, written with the bot's reply (storage after the
-reply, one transaction for both)."""
+"""The user's message ids noted on arrival and not yet followed by a reply (already queued for
+storage; moved to TRAIL_KEY with the reply's ids)."""
 TRAIL_LENGTH = 100
 """deleteMessages takes at most 100 ids."""
 
 
-def note_incoming(context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
-    """Note a private message's id in memory now; `remember` stores it after the reply."""
-    if context.chat_data is not None and message.chat.type == ChatType.PRIVATE:
+async def note_incoming(context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+    """Note a private message's id on arrival: in memory, and queued for storage at once so
+    every worker's "Hapus jejak" can find it (queuing never waits for the database)."""
+    if message.chat.type != ChatType.PRIVATE:
+        return
+    if context.chat_data is not None:
         pending: list[int] = context.chat_data.setdefault(PENDING_KEY, [])
         pending.append(message.message_id)
         del pending[:-TRAIL_LENGTH]
+    recorder = recorder_of(context)
+    if recorder is not None:
+        await call_safely("remember message ids", lambda: recorder.remember_sent_messages(
+            user_id=message.chat.id, message_ids=[message.message_id]))
 
 
 def _take_pending(context: ContextTypes.DEFAULT_TYPE) -> list[int]:
@@ -50,15 +63,15 @@ def _memory(context: ContextTypes.DEFAULT_TYPE) -> deque[int] | None:
 
 
 async def remember(context: ContextTypes.DEFAULT_TYPE, messages: Iterable[Message]) -> None:
-    """Keep the ids of the bot's private-chat messages just sent, and of the user's messages
-    noted since the last reply."""
+    """Keep the ids of the bot's private-chat messages just sent; in memory also those of the
+    user's messages noted since the last reply (storage has them since `note_incoming`)."""
     private = [m for m in messages if m.chat.type == ChatType.PRIVATE]
     if not private:
         return
-    ids = [*_take_pending(context), *(m.message_id for m in private)]
+    ids = [m.message_id for m in private]
     memory = _memory(context)
     if memory is not None:
-        memory.extend(ids)
+        memory.extend([*_take_pending(context), *ids])
     recorder = recorder_of(context)
     if recorder is not None:
         await call_safely("remember message ids", lambda: recorder.remember_sent_messages(
@@ -81,16 +94,28 @@ def return_to_memory(chat_data: dict[Any, Any] | None, ids: Iterable[int]) -> No
         chat_data.setdefault(TRAIL_KEY, deque(maxlen=TRAIL_LENGTH)).extend(ids)
 
 
-async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> list[int]:
-    """The remembered ids of this private chat (memory and storage), oldest first, forgetting
-    them; `give_back` what could not be deleted."""
+@dataclass(frozen=True)
+class TakenIds:
+    ids: list[int]
+    """Oldest first."""
+    complete: bool
+    """False when storage could not be read: messages another worker noted may be missing."""
+
+
+async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> TakenIds:
+    """The remembered ids of this private chat (memory and storage), forgetting them;
+    `give_back` what could not be deleted."""
     ids = take_from_memory(context.chat_data)
     recorder = recorder_of(context)
-    if recorder is not None:
-        ids.update(await recorder.recent_message_ids(user_id=user_id))
+    if recorder is None:
+        return TakenIds(sorted(ids), complete=True)
+    stored = await recorder.recent_message_ids(user_id=user_id)
+    if stored:
         await call_safely("forget message ids",
-                          lambda: recorder.forget_recent_messages(user_id=user_id))
-    return sorted(ids)
+                          lambda: recorder.forget_recent_messages(user_id=user_id,
+                                                                  message_ids=stored))
+    ids.update(stored or ())
+    return TakenIds(sorted(ids), complete=stored is not None)
 
 
 async def give_back(context: ContextTypes.DEFAULT_TYPE, user_id: int,

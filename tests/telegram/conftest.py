@@ -157,11 +157,13 @@ class FakeRecorder:
         self.calls.append(("remember_sent_messages", {"user_id": user_id}))
         self.message_ids.setdefault(user_id, []).extend(message_ids)
 
-    async def recent_message_ids(self, *, user_id: int) -> list[int]:
+    async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
         return list(self.message_ids.get(user_id, []))
 
-    async def forget_recent_messages(self, *, user_id: int) -> None:
-        self.message_ids.pop(user_id, None)
+    async def forget_recent_messages(self, *, user_id: int, message_ids: list[int]) -> None:
+        forgotten = set(message_ids)
+        kept = [m for m in self.message_ids.get(user_id, []) if m not in forgotten]
+        self.message_ids[user_id] = kept
 
     async def delete_user_data(self, *, user_id: int) -> int:
         self.calls.append(("delete_user_data", {"user_id": user_id}))

@@ -30,13 +30,21 @@ CONVERSATION = ["halo", "apa itu tppo", "cara menanam cabai di pot",
 
 
 class StorageDown(FakeRecorder):
-    """Every write fails and nothing can be read back, as with a full disk or a held lock."""
+    """Every write fails, so reads find nothing, as with a full disk."""
 
     async def remember_sent_messages(self, **arguments: Any) -> None:
         raise OSError("disk full")
 
-    async def recent_message_ids(self, *, user_id: int) -> list[int]:
+    async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
         return []
+
+
+class StorageUnreadable(FakeRecorder):
+    """Writes are queued but the database does not answer reads (unreachable, or stalled past
+    the wait): ids another worker stored cannot be known."""
+
+    async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
+        return None
 
 
 async def _converse(bot: RunningBot) -> tuple[list[int], RecordedCall]:
@@ -88,6 +96,17 @@ async def test_hapus_jejak_finds_every_id_while_storage_writes_fail(bot: Running
     calls = await bot.exchange(bot.api.updates.callback("v1|erase", message=emergency.result))
     assert _deleted(bot) == set(ids)
     assert _answer(calls)["text"] == toast(engine, engine.knowledge.content.messages.erase_done)
+
+
+async def test_hapus_jejak_never_says_done_while_storage_cannot_be_read(
+        bot: RunningBot, engine: Engine) -> None:
+    bot.use_recorder(StorageUnreadable())
+    ids, emergency = await _converse(bot)
+    calls = await bot.exchange(bot.api.updates.callback("v1|erase", message=emergency.result))
+    assert _deleted(bot) == set(ids)  # all this worker knows, yet another may know more
+    answer = _answer(calls)
+    assert answer["text"] == toast(engine, engine.knowledge.content.messages.erase_partly)
+    assert answer["show_alert"] is True
 
 
 async def test_a_refused_delete_is_reported_and_can_be_tried_again(bot: RunningBot,

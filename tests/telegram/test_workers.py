@@ -125,3 +125,52 @@ async def test_three_workers_write_what_one_worker_writes(api: FakeBotApi, engin
     tables = {table for table, _ in one_worker}
     assert {"message_events", "feedback", "job_offer_checks", "subscriptions"} <= tables
     assert len(api.calls_to("sendMessage")) == len(alone.calls_to("sendMessage"))
+
+
+async def test_hapus_jejak_on_another_worker_deletes_a_message_still_being_answered(
+        api: FakeBotApi, engine: Engine) -> None:
+    """Audit gap: the user's message reaches worker A, and the "Hapus jejak" tap reaches worker B
+    while A's reply is still on its way (held at Telegram), so A has not written the reply's ids.
+    B must delete that message all the same: its id is stored when A admits the update."""
+    first = make_settings(api, webhook_url=WEBHOOK_URL, webhook_secret=SECRET,
+                          listen_port=free_port())
+    second = make_settings(api, webhook_url=WEBHOOK_URL, webhook_secret=SECRET,
+                           listen_port=free_port(), database_url=first.database_url)
+    worker_a, worker_b = (build_application(s, engine=engine, retry=FAST_RETRY)
+                          for s in (first, second))
+    to_a, to_b = TelegramDriver([first.listen_port], SECRET), TelegramDriver(
+        [second.listen_port], SECRET)
+    user, updates = USERS[0], api.updates
+    update_ids = iter(range(1, 100))
+
+    async with AsyncExitStack() as stack:
+        for application, each in ((worker_a, first), (worker_b, second)):
+            await stack.enter_async_context(running(application, receiver_for(application,
+                                                                              each)))
+        await to_a.deliver_in_order([{"update_id": next(update_ids),
+                                      **updates.text("apa itu tppo", chat_id=user)}])
+        await asyncio.wait_for(worker_a.update_queue.join(), 10)
+        answered = _last_to(api, user)
+        assert await worker_a.bot_data[STORAGE_KEY].writer.flush()
+
+        api.delays["sendMessage"] = 3.0  # A's answer to the next message is held at Telegram
+        before = len(api.calls)
+        message = updates.text(EMERGENCY, chat_id=user)
+        await to_a.deliver_in_order([{"update_id": next(update_ids), **message}])
+        await api.wait_for(lambda: any(c.method == "sendMessage" for c in api.calls[before:]))
+        # Only what A wrote on admission can be written now: its reply has not been sent.
+        assert await worker_a.bot_data[STORAGE_KEY].writer.flush()
+
+        tapped = len(api.calls)
+        await to_b.deliver_in_order([{"update_id": next(update_ids), **updates.callback(
+            "v1|erase", message=answered.result, user_id=user)}])
+        await api.wait_for(lambda: any(c.method == "answerCallbackQuery" and c.ok
+                                       for c in api.calls[tapped:]))
+        assert not any(c.method == "sendMessage" and c.responded for c in api.calls[before:])
+        deleted = {int(i) for c in api.calls[tapped:] if c.ok and c.method == "deleteMessages"
+                   for i in c.params["message_ids"]}
+        deleted |= {int(c.params["message_id"]) for c in api.calls[tapped:]
+                    if c.ok and c.method == "deleteMessage"}
+        assert message["message"]["message_id"] in deleted
+        assert answered.result["message_id"] in deleted
+        api.delays.clear()

@@ -4,6 +4,7 @@ test's own (SQLite by default, PostgreSQL when TEST_DATABASE_URL names one)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import fcntl
 import functools
 import hashlib
@@ -43,6 +44,14 @@ def content() -> ContentBundle:
 @pytest.fixture(scope="session")
 def knowledge(content: ContentBundle, tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
     return knowledge_of(content, tmp_path_factory.mktemp("knowledge"))
+
+
+def with_only_faqs(bundle: ContentBundle, ids: tuple[str, ...]) -> ContentBundle:
+    """`bundle` with only the FAQ entries `ids` (and the off-topic examples): a model of it
+    trains in a few seconds, for tests about training itself rather than about content/."""
+    faqs = [f.model_copy(update={"related": [r for r in f.related if r in ids]})
+            for f in bundle.faq.faqs if f.id in ids]
+    return dataclasses.replace(bundle, faq=bundle.faq.model_copy(update={"faqs": faqs}))
 
 
 def knowledge_of(bundle: ContentBundle, data_dir: Path) -> Knowledge:

@@ -29,7 +29,7 @@ from bot.understanding.model import Ranking, Scored
 from bot.understanding.policy import DecisionPolicy, Outcome
 from bot.understanding.segments import ASKING_WEIGHT, parts_to_score
 from bot.understanding.store import ModelStore
-from tests.conftest import seed_model_store
+from tests.conftest import seed_model_store, with_only_faqs
 from tests.content_copy import ContentCopy
 
 KEPT = ("paspor-ditahan", "hukuman-pelaku", "cara-melapor", "restitusi", "syarat-pmi")
@@ -38,9 +38,7 @@ KEPT = ("paspor-ditahan", "hukuman-pelaku", "cara-melapor", "restitusi", "syarat
 @pytest.fixture(scope="module")
 def small(content: ContentBundle) -> ContentBundle:
     """Five FAQ entries and the off-topic examples: trains in a fraction of a second."""
-    faqs = [f.model_copy(update={"related": [r for r in f.related if r in KEPT]})
-            for f in content.faq.faqs if f.id in KEPT]
-    return dataclasses.replace(content, faq=content.faq.model_copy(update={"faqs": faqs}))
+    return with_only_faqs(content, KEPT)
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 DATABASE_TESTS=(tests/storage tests/telegram tests/load)
 # Telegram tests whose bots only open storage in passing (stand-in errors, webhooks, processes,
-# menus, content edits and reloads, reply pacing): on PostgreSQL they would prove nothing the SQLite pass did
-# not.
+# menus, content edits and reloads, reply pacing): on PostgreSQL they would prove nothing the
+# SQLite pass did not.
 for name in adapter_parts conflicts faults inline rate_limit run_process socket_flood staff_reload \
             statistics typed_emergency webhook; do
     DATABASE_TESTS+=("--ignore=tests/telegram/test_$name.py")

@@ -58,6 +58,13 @@ class DangerSignal(ContentModel):
     a worry about an agent, not a person out of reach."""
 
 
+class OrdinaryPhrases(ContentModel):
+    """Everyday phrases that contain a danger word: 'tanda tangan', 'pukul 8'. Read first like
+    any phrase, they take their words, so the danger word inside them is not read."""
+
+    frasa: list[Phrase] = Field(default_factory=list)
+
+
 class EmergencySignals(ContentModel):
     version: int = 1
     ketik: TypedWords
@@ -80,3 +87,4 @@ class EmergencySignals(ContentModel):
     sudah_aman: Terms
     luar_topik: Terms
     pemisah: Terms
+    biasa: OrdinaryPhrases = Field(default_factory=OrdinaryPhrases)

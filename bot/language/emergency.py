@@ -63,6 +63,7 @@ class Role(StrEnum):
     OVER = "sudah_aman"
     OFF_TOPIC = "luar_topik"
     BOUNDARY = "pemisah"
+    ORDINARY = "biasa"
 
 
 _TYPED_COMPANIONS = frozenset({Role.TYPED, Role.FILLER, Role.PLEA, Role.ALARM, Role.WRITER,
@@ -169,6 +170,7 @@ class EmergencyDetector:
         index.add(signals.ketik.pengisi, Role.FILLER)
         index.add(signals.minta_tolong.sendirian, Role.PLEA_ALONE)
         index.add(signals.minta_tolong.sendirian, Role.PLEA)
+        index.add(signals.biasa.frasa, Role.ORDINARY)
         for role in Role:
             terms = getattr(signals, role.value, None)
             if isinstance(terms, Terms):

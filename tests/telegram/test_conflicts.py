@@ -8,6 +8,7 @@ import logging
 from http import HTTPStatus
 
 import pytest
+from telegram.ext import Application
 
 from bot.engine.engine import Engine
 from bot.telegram.app import build_application
@@ -31,14 +32,20 @@ async def test_repeated_409_conflicts_stop_the_poller_with_one_line_each(
     assert all(r.exc_info is None for r in caplog.records if r.levelno >= logging.WARNING)
 
 
-async def test_a_removed_webhook_is_registered_again_and_logged(
-        api: FakeBotApi, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+def _webhook_worker(api: FakeBotApi, engine: Engine) -> tuple[Application, WebhookReceiver]:
+    """A webhook-mode bot whose getWebhookInfo check runs every 0.1 s."""
     settings = make_settings(api, webhook_url=WEBHOOK_URL, webhook_secret=SECRET,
                              listen_port=free_port())
     application = build_application(settings, engine=engine, retry=FAST_RETRY)
     receiver = receiver_for(application, settings)
     assert isinstance(receiver, WebhookReceiver)
     receiver.check_interval = 0.1
+    return application, receiver
+
+
+async def test_a_removed_webhook_is_registered_again_and_logged(
+        api: FakeBotApi, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    application, receiver = _webhook_worker(api, engine)
     async with running(application, receiver):
         await api.wait_for(lambda: len(api.calls_to("setWebhook")) == 1)
         api.webhook = {}  # what deleteWebhook from a stray poller does
@@ -50,12 +57,7 @@ async def test_a_removed_webhook_is_registered_again_and_logged(
 
 async def test_telegram_out_of_reach_at_set_webhook_is_retried_not_a_crash(
         api: FakeBotApi, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
-    settings = make_settings(api, webhook_url=WEBHOOK_URL, webhook_secret=SECRET,
-                             listen_port=free_port())
-    application = build_application(settings, engine=engine, retry=FAST_RETRY)
-    receiver = receiver_for(application, settings)
-    assert isinstance(receiver, WebhookReceiver)
-    receiver.check_interval = 0.1
+    application, receiver = _webhook_worker(api, engine)
     attempts = FAST_RETRY.attempts  # each setWebhook request retries 502 this often itself
     api.fail_next(2 * attempts + 1, HTTPStatus.BAD_GATEWAY, methods=["setWebhook"])
     async with running(application, receiver):

@@ -10,13 +10,16 @@ locked, PostgreSQL frozen) the update is handled anyway, without the guarantees,
 One writer task does every write in arrival order, so an update's "handled" mark is never
 written before its record, and many concurrent webhook requests share one commit.
 
-What remains: a crash in the few milliseconds between Telegram accepting a reply and the
-"handled" mark being committed answers that update again after the lease runs out.
+What remains: a crash between Telegram accepting a reply and the "handled" mark being committed
+answers that update again after the lease runs out. The writer runs on a loop of its own
+(`bot.storage.loop_thread`), so in a burst that moment is the writer's batch, not a round of the
+busy main loop: scripts/measure_crash.py counts the updates answered twice per kill.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -35,6 +38,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
 from bot.storage import update_ledger
+from bot.storage.loop_thread import LoopThread
 from bot.storage.models import utc_now
 from bot.storage.threaded import ThreadedTransactions
 from bot.storage.transactions import describe_failure
@@ -122,10 +126,16 @@ class UpdateLedger:
         """Ids this worker handles and has not marked handled yet."""
         self._marking: set[int] = set()
         """Ids handled here whose mark is not committed yet: never taken over meanwhile."""
+        self._writer: LoopThread | None = None
+        """Where every ledger transaction runs (`bot.storage.loop_thread`)."""
+        self._main_loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
+        """The writer's, on its loop: filled through `_enqueue` only."""
+        self._enqueued = self._written = 0
         self._unflushed: list[int] = []
         self._writing = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._write_loop_future: concurrent.futures.Future[None] | None = None
         self._cipher: PayloadCipher | None = None
         self._throttled = ThrottledLog(logger)
 
@@ -138,21 +148,35 @@ class UpdateLedger:
         """Start recording into `engine` (its own; `close` disposes of it) and taking over
         abandoned updates. With `threaded` (a SQLite file) every transaction runs whole in its
         thread instead: through a busy event loop a record of 100 updates took longer than
-        `admit_wait` (`bot.storage.threaded`)."""
+        `admit_wait` (`bot.storage.threaded`). The writer and every transaction run on a loop
+        of their own, so a mark is committed while the main loop is still busy answering."""
         self.engine, self._cipher, self._threaded = engine, cipher, threaded
-        self._tasks = [asyncio.create_task(self._write_loop(), name="ledger-writer"),
-                       asyncio.create_task(self._maintain_loop(deliver), name="ledger-upkeep")]
+        self._main_loop = asyncio.get_running_loop()
+        self._writer = LoopThread("update-ledger")
+        self._write_loop_future = self._writer.submit(self._write_loop())
+        self._tasks = [asyncio.create_task(self._maintain_loop(deliver), name="ledger-upkeep")]
 
     def _lease(self) -> Lease:
         return Lease(self.owner, self._clock(), self.lease_length)
 
+    def _enqueue(self, kind: str, value: object) -> None:
+        assert self._writer is not None
+        self._enqueued += 1
+        self._writer.call(self._queue.put_nowait, (kind, value))
+
     async def _transaction(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-        """`work(connection)` in one transaction, committed (in the thread, if there is one)."""
+        """`work(connection)` in one transaction, committed (in the thread, if there is one).
+        Runs on the writer's loop."""
         if self._threaded is not None:
             return await self._threaded.connection_work(work)
         assert self.engine is not None
         async with self.engine.begin() as connection:
             return await work(connection)
+
+    async def _transaction_from_main(self, work: Callable[[AsyncConnection], Awaitable[T]]
+                                     ) -> T:
+        assert self._writer is not None
+        return await self._writer.run(self._transaction(work))
 
     # -- admission -------------------------------------------------------------------------
 
@@ -162,8 +186,9 @@ class UpdateLedger:
             return {}
         if self.engine is None:
             return {item.update_id: Admission.HANDLE for item in incoming}
-        decided: asyncio.Future[set[int] | None] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(("admit", (incoming, decided)))
+        written: concurrent.futures.Future[set[int] | None] = concurrent.futures.Future()
+        self._enqueue("admit", (incoming, written))
+        decided = asyncio.wrap_future(written)
         try:
             claimed = await asyncio.wait_for(asyncio.shield(decided), self.admit_wait)
         except TimeoutError:
@@ -215,7 +240,7 @@ class UpdateLedger:
             self._handling.discard(update_id)
             if self.engine is not None:
                 self._marking.add(update_id)
-                self._queue.put_nowait(("handled", update_id))
+                self._enqueue("handled", update_id)
 
     # -- the writer ------------------------------------------------------------------------
 
@@ -233,6 +258,7 @@ class UpdateLedger:
             try:
                 await self._write(batch)
             finally:
+                self._written += len(batch)
                 self._writing = False
 
     async def _write(self, batch: list[tuple[str, object]]) -> None:
@@ -253,10 +279,12 @@ class UpdateLedger:
                 self._throttled.warning("Could not mark %d updates handled (%s); retrying",
                                         len(self._unflushed), describe_failure(error))
             else:
-                self._marking.difference_update(marks)
+                assert self._main_loop is not None
+                self._main_loop.call_soon_threadsafe(self._marking.difference_update, marks)
 
     async def _write_admissions(
-            self, admissions: list[tuple[Sequence[Incoming], asyncio.Future[set[int] | None]]]
+            self, admissions: list[tuple[Sequence[Incoming],
+                                         concurrent.futures.Future[set[int] | None]]]
     ) -> None:
         assert self.engine is not None and self._cipher is not None
         seen: set[int] = set()
@@ -309,7 +337,7 @@ class UpdateLedger:
             stale = await update_ledger.abandoned(connection, lease.now, SWEEP_BATCH)
             return await update_ledger.claim_expired(connection, stale, lease)
 
-        claims = await self._transaction(upkeep)
+        claims = await self._transaction_from_main(upkeep)
         count = 0
         for claim in sorted(claims, key=lambda c: c.update_id):
             if not self.take_over(claim.update_id):
@@ -333,28 +361,39 @@ class UpdateLedger:
         if self.engine is None:
             return 0
         before = self._clock() - UPDATE_ID_KEPT
-        return await self._transaction(
+        return await self._transaction_from_main(
             lambda connection: update_ledger.purge_handled(connection, before))
 
     async def close(self) -> None:
-        """Write what is queued (handled marks above all), then stop the tasks."""
-        if self._tasks:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._drain(), 5)
+        """Write what is queued (handled marks above all), then stop the tasks and the
+        writer's loop."""
+        if self._writer is None:
+            return
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._drain(), 5)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
+        if self._write_loop_future is not None:
+            self._write_loop_future.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wrap_future(self._write_loop_future)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._writer.run(self._dispose()), 5)
+        await asyncio.to_thread(self._writer.stop)
+        self._writer, self.engine, self._threaded = None, None, None
+
+    async def _dispose(self) -> None:
         if self._threaded is not None:
             await self._threaded.close()
         if self.engine is not None:
             await self.engine.dispose()
-        self.engine, self._threaded = None, None
 
     async def _drain(self) -> None:
-        while not self._queue.empty() or self._unflushed or self._writing:
+        while self._written < self._enqueued or self._unflushed or self._writing:
             await asyncio.sleep(0.01)
 
 

@@ -14,7 +14,8 @@ from bot.storage.models import Feedback, MessageEvent
 from bot.storage.recorder import DELETE_FAILED, InteractionRecorder
 from bot.storage.write_behind import WriteBehind
 from tests.storage.conftest import FakeClock, TestDatabase
-from tests.storage.samples import faq_reply, sqlite_write_lock
+from tests.storage.samples import faq_reply
+from tests.storage.stalls import sqlite_write_lock
 
 USER = 4242
 

@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from bot.settings import Settings
 from bot.storage.database import SQLITE_BUSY_TIMEOUT_MS
 from bot.storage.models import MessageEvent, utc_now
-from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY
+from bot.telegram.botdata import LATE_LOOKUPS_KEY, SAFE_MODE_KEY, SETTINGS_KEY, STORAGE_KEY
+from bot.telegram.conversation import LATE_LOOKUPS_AT_MOST
 from tests.storage.stalls import database_locked
 from tests.telegram.conftest import RunningBot
 
@@ -114,3 +115,29 @@ async def test_retention_in_a_locked_database_neither_holds_replies_nor_loses_re
         kept = list(await session.scalars(select(MessageEvent.created_at)))
     assert min(kept) > expired
     assert len(kept) == 1 + len(latencies)  # the recent event and every emergency's
+
+
+async def test_stalled_safe_mode_lookups_stop_at_a_few_and_replies_go_out_silently(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lookups, unstalled = [], asyncio.Event()
+
+    async def stalled_touch(*, user_id: int) -> bool:
+        lookups.append(user_id)
+        await unstalled.wait()  # as a query on a locked table waits, holding its connection
+        return False
+
+    monkeypatch.setattr(bot.application.bot_data[SAFE_MODE_KEY], "touch", stalled_touch)
+    chats = range(FIRST_CHAT, FIRST_CHAT + 3 * LATE_LOOKUPS_AT_MOST)
+    for chat in chats:
+        await bot.push(bot.api.updates.text("apa itu tppo", chat_id=chat))
+    assert len(lookups) == LATE_LOOKUPS_AT_MOST
+    assert [bot.api.sent_to(chat)[-1].params.get("disable_notification") for chat in chats] == [
+        True] * len(chats)
+
+    unstalled.set()
+    late = bot.application.bot_data[LATE_LOOKUPS_KEY]
+    await asyncio.wait_for(asyncio.gather(*late), 1)
+    await bot.push(bot.api.updates.text("apa itu tppo", chat_id=chats[-1] + 1))
+    assert len(lookups) == LATE_LOOKUPS_AT_MOST + 1  # looked up again once the stall is over
+    assert not bot.api.sent_to(chats[-1] + 1)[-1].params.get("disable_notification")

@@ -9,6 +9,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import pool, text
 
@@ -44,15 +45,16 @@ def sqlite_write_lock(path: Path) -> Iterator[threading.Event]:
 
 
 @asynccontextmanager
-async def postgres_table_lock(url: str) -> AsyncIterator[asyncio.Event]:
+async def postgres_table_lock(url: str, **engine_options: Any) -> AsyncIterator[asyncio.Event]:
     """Lock every table of the bot's schema in ACCESS EXCLUSIVE mode from another connection
     (as `ALTER TABLE` in a long migration does): every read and write of them waits, none
-    fails. Held until the yielded event is set or the block ends."""
+    fails. Held until the yielded event is set or the block ends. `engine_options` are
+    `create_engine_for`'s (the schema, when the URL does not name it)."""
     release, held = asyncio.Event(), asyncio.Event()
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
 
     async def hold() -> None:
-        engine = create_engine_for(url, poolclass=pool.NullPool)
+        engine = create_engine_for(url, poolclass=pool.NullPool, **engine_options)
         try:
             async with engine.begin() as connection:
                 await connection.execute(
@@ -77,7 +79,7 @@ async def postgres_table_lock(url: str) -> AsyncIterator[asyncio.Event]:
 
 
 @asynccontextmanager
-async def database_locked(url: str) -> AsyncIterator[Callable[[], None]]:
+async def database_locked(url: str, **engine_options: Any) -> AsyncIterator[Callable[[], None]]:
     """The bot's database held still by another connection, whatever the backend; yields
     `release`, which lets it go before the block ends."""
     path = sqlite_file(url)
@@ -85,5 +87,5 @@ async def database_locked(url: str) -> AsyncIterator[Callable[[], None]]:
         with sqlite_write_lock(path) as event:
             yield event.set
         return
-    async with postgres_table_lock(url) as waiting:
+    async with postgres_table_lock(url, **engine_options) as waiting:
         yield waiting.set

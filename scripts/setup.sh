@@ -33,9 +33,12 @@ if ! _new_enough "$PYTHON_BIN"; then
 fi
 
 wanted="$(_python_version "$PYTHON_BIN")"
-if [ -d "$VENV" ] && [ "$(_python_version "$VENV/bin/python")" != "$wanted" ]; then
-    echo "scripts/setup.sh: .venv was made by another Python ($(_python_version "$VENV/bin/python" || true)); rebuilding it with $wanted." >&2
-    rm -rf "$VENV"
+if [ -d "$VENV" ]; then
+    found="$(_python_version "$VENV/bin/python")"
+    if [ "$found" != "$wanted" ]; then
+        echo "scripts/setup.sh: .venv was made by ${found:+Python }${found:-a Python that no longer runs}; rebuilding it with Python $wanted." >&2
+        rm -rf "$VENV"
+    fi
 fi
 if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON_BIN" -m venv "$VENV"

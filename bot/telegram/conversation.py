@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.engine.reply import Reply
-from bot.telegram.botdata import SAFE_MODE_KEY
+from bot.telegram.botdata import LATE_LOOKUPS_KEY, SAFE_MODE_KEY
 from bot.telegram.delivery import replied
 from bot.telegram.groups import is_private
 from bot.telegram.hooks import record_reply
@@ -18,6 +18,11 @@ from bot.telegram.trail import remember
 
 SAFE_MODE_LOOKUP_SECONDS = 0.25
 """How long a reply may wait to learn whether its chat is in safe mode."""
+LATE_LOOKUPS_AT_MOST = 4
+"""Lookups left running past that wait before replies stop starting new ones: in a stalled
+database each holds a pooled connection until the lock goes, and at 10 messages a second they
+took all 15 of PostgreSQL's pool within two seconds (tests/telegram/test_storage_stall.py).
+Lookups that started together are all late together, so a burst can pass this by its size."""
 
 
 async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply, *,
@@ -46,11 +51,17 @@ async def _in_safe_mode(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user: Us
     store = context.bot_data.get(SAFE_MODE_KEY)
     if store is None or user is None or chat.type != ChatType.PRIVATE:
         return False
+    late: set[asyncio.Task[bool]] = context.bot_data.setdefault(LATE_LOOKUPS_KEY, set())
+    if len(late) >= LATE_LOOKUPS_AT_MOST:
+        return True  # storage is stalled: answer as after a late lookup, without another
+    lookup = asyncio.create_task(store.touch(user_id=user.id))
     try:
         # Shielded: a lookup cancelled halfway left storage's connection to be reset (a
         # CancelledError traceback in the log); a late one now finishes on its own.
-        in_safe_mode: bool = await asyncio.wait_for(asyncio.shield(store.touch(user_id=user.id)),
+        in_safe_mode: bool = await asyncio.wait_for(asyncio.shield(lookup),
                                                     SAFE_MODE_LOOKUP_SECONDS)
     except TimeoutError:
+        late.add(lookup)
+        lookup.add_done_callback(late.discard)
         return True  # storage is slow: a reply must not wait for it, and silence is the safe side
     return in_safe_mode

@@ -19,6 +19,7 @@ from telegram.ext import Application, ContextTypes
 from bot.cli.common import load_engine
 from bot.settings import Settings
 from bot.storage.safe_mode import SafeModeStore
+from bot.storage.transactions import describe_failure
 from bot.telegram.botdata import (
     ENGINE_KEY,
     INTERACTION_RECORDER_KEY,
@@ -97,9 +98,12 @@ async def purge_expired_data(context: ContextTypes.DEFAULT_TYPE) -> None:
     storage: Storage | None = context.bot_data.get(STORAGE_KEY)
     if storage is None:
         return
-    async with job_lock(storage.engine, RETENTION_LOCK) as held:
-        if held:
-            await purge_expired(storage.session_factory, context.bot_data[SETTINGS_KEY])
+    try:
+        async with job_lock(storage.engine, RETENTION_LOCK) as held:
+            if held:
+                await purge_expired(storage.session_factory, context.bot_data[SETTINGS_KEY])
+    except Exception as error:  # the lock's own statements: a database locked or unreachable
+        logger.warning("Retention skipped until its next run: %s", describe_failure(error))
 
 
 async def post_stop(application: Application) -> None:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -47,26 +42,3 @@ async def all_rows(
 
 def all_values(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
     return [str(value) for table in rows.values() for row in table for value in row.values()]
-
-
-@contextmanager
-def sqlite_write_lock(path: Path) -> Iterator[threading.Event]:
-    """Hold SQLite's write lock from another connection (as a backup tool would) until the
-    yielded event is set or the block ends."""
-    release, held = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with closing(sqlite3.connect(path, isolation_level=None)) as connection:
-            connection.execute("BEGIN EXCLUSIVE")
-            held.set()
-            release.wait(120)
-            connection.execute("COMMIT")
-
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
-    assert held.wait(5)
-    try:
-        yield release
-    finally:
-        release.set()
-        thread.join(10)

@@ -14,7 +14,8 @@ from bot.storage.models import Feedback, MessageEvent
 from bot.storage.recorder import DELETE_FAILED, InteractionRecorder
 from bot.storage.write_behind import WriteBehind
 from tests.storage.conftest import FakeClock, TestDatabase
-from tests.storage.samples import faq_reply, sqlite_write_lock
+from tests.storage.samples import faq_reply
+from tests.storage.stalls import database_locked, sqlite_write_lock
 
 USER = 4242
 
@@ -97,17 +98,16 @@ async def test_a_caller_waits_a_bounded_time_and_its_work_is_then_abandoned(
     empty_database: TestDatabase, session_factory: async_sessionmaker[AsyncSession],
     keys: PseudonymousKeys, clock: FakeClock, writer: WriteBehind,
 ) -> None:
-    if not empty_database.is_sqlite:
-        pytest.skip("holds SQLite's file lock")
     recorder = _buffered(session_factory, keys, clock, writer)
-    with sqlite_write_lock(empty_database.sqlite_path) as release:
+    async with database_locked(empty_database.url,
+                               **empty_database.engine_options) as release:
         await recorder.record_reply(user_id=USER, text="x", reply=faq_reply("modus"))
         await asyncio.sleep(0.2)  # the writer now waits for the lock with that record
         started = asyncio.get_running_loop().time()
         result = await writer.call("delete_user_data", _delete_all, DELETE_FAILED, timeout=0.5)
         assert result == DELETE_FAILED
         assert asyncio.get_running_loop().time() - started < 2
-        release.set()
+        release()
     assert await writer.flush(15)
     assert await _events(session_factory) == 1  # the user was told "coba lagi": not deleted
 

@@ -39,8 +39,8 @@ MAX_TYPED_TOKENS = 8
 """'darurat', 'tolong darurat pak': the typed word with a few courtesy words."""
 SHORT_PLEA_TOKENS = 5
 """'help bahaya', 'tolong dipaksa': a short cry needs no person or time to be believed."""
-ABOUT_REACH = 2
-"""'agennya tidak bisa dihubungi', 'nomor agen tidak aktif', 'agen saya tidak bisa dihubungi'."""
+ABOUT_REACH = 3
+"""'agennya tidak bisa dihubungi', 'nomor agen tidak aktif', 'motor saya mau dijual'."""
 
 
 class Role(StrEnum):

@@ -70,6 +70,8 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("kami dipenjara di kapal", "dikurung"),
     ("disuruh duduk sama tamu", "dipaksa"),
     ("kalau saya pergi, adik saya akan dicelakai", "ancaman"),
+    ("bos mengancam memecat saya dan memukul saya tiap hari", "kekerasan"),
+    ("saya dijual ke germo, sekarang tidak boleh keluar", "dipaksa"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
         knowledge: Knowledge, text: str, signal: str) -> None:
@@ -94,6 +96,17 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("anak saya tidak mau pulang dari rumah neneknya", "no-danger"),
     ("paspor saya disimpan agen untuk urus visa", "weak-signal-alone"),
     ("kata sponsor paspor saya yang urus, ini tanda bahaya bukan?", "no-danger"),
+    ("berapa tahun ancaman penjara untuk orang yang menahan paspor", "general-question"),
+    ("bos saya mengancam memecat saya kalau terlambat lagi", "no-danger"),
+    ("saya diancam putus sama pacar kalau tidak ikut", "no-danger"),
+    ("motor saya mau dijual, ada yang minat?", "no-danger"),
+    ("tim kami dipukul mundur di semifinal kemarin", "no-danger"),
+    ("aku dikurung monster di level 12 game ini, tolong kasih tips", "off-topic"),
+    ("tadi aku nonton film tentang tppo, ceritanya perempuan yang dijual ke rumah bordil",
+     "general-question"),
+    ("berita hari ini: para pekerja kapal mengaku dipukul mandor", "general-question"),
+    ("dulu waktu kerja di arab saya sering dipukul, tapi itu sudah lama, sekarang saya buka "
+     "warung", "over"),
 ])
 def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
                                                       reason: str) -> None:

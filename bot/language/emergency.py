@@ -65,6 +65,7 @@ class Role(StrEnum):
     OVER = "sudah_aman"
     OFF_TOPIC = "luar_topik"
     BOUNDARY = "pemisah"
+    JOINER = "sambung"
     ORDINARY = "biasa"
 
 
@@ -94,8 +95,11 @@ class _Hit:
         return self.end - self.start > 1
 
 
+_SIGNAL = "signal:"
+
+
 def _signal_label(signal_id: str) -> str:
-    return f"signal:{signal_id}"
+    return f"{_SIGNAL}{signal_id}"
 
 
 def _companion_label(signal_id: str) -> str:
@@ -235,7 +239,8 @@ class EmergencyDetector:
         """Whether this occurrence of the signal is an event, in its own clause."""
         before = _clause_before(hit.start, labels_at)
         negation = _last_negation(before)
-        if _possibility_before(before, len(before)) or (
+        feared = _clause_before(_first_of_alternatives(hit.start, labels_at), labels_at)
+        if _possibility_before(feared, len(feared)) or (
                 negation is not None and _possibility_before(before, negation)):
             return False
         if _about_someone_else(before, _about_label(signal.id)):
@@ -250,6 +255,15 @@ class EmergencyDetector:
         if negation is None:
             return False
         return not any(Role.WISH in labels for labels in before[negation + 1 :])
+
+
+def _first_of_alternatives(start: int, labels_at: Sequence[frozenset[str]]) -> int:
+    """Where the first of a row of alternatives starts: in 'takut disekap atau dijual' the
+    fear stands before 'disekap' and covers 'dijual' too."""
+    while (start >= 2 and Role.JOINER in labels_at[start - 1]
+           and any(label.startswith(_SIGNAL) for label in labels_at[start - 2])):
+        start -= 2
+    return start
 
 
 def _clause_before(start: int, labels_at: Sequence[frozenset[str]]) -> list[frozenset[str]]:

@@ -21,11 +21,13 @@ from tests.content_copy import ContentCopy
 
 DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
             for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
-                         "dev_emergency_4.yaml")}
-MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4}
+                         "dev_emergency_4.yaml", "dev_emergency_5.yaml", "dev_emergency_6.yaml")}
+MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5}
 """Per set, 2 unless named. dev_emergency_4's near misses are the hardest: a receptionist whose
 job is 'melayani tamu', news about 'ABK' (read 'anak buah kapal') 'sekarang', and an agent named
-many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message."""
+many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message. In
+dev_emergency_5, a thesis, a novel and a press report told in the first person, a father's past
+('dulu ... sekarang apakah') and a mother imagining her daughter beaten."""
 
 
 def _typed_words(content: ContentBundle) -> list[str]:
@@ -93,6 +95,7 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("pinjol ngancam sebar foto saya ke kontak", "off-topic"),
     ("saya tidak dipukul, cuma gajinya telat", "no-danger"),
     ("saya takut disekap kalau kerja ke malaysia", "no-danger"),
+    ("anak saya mau berangkat, saya takut nanti dia disekap atau dijual", "no-danger"),
     ("anak saya tidak mau pulang dari rumah neneknya", "no-danger"),
     ("paspor saya disimpan agen untuk urus visa", "weak-signal-alone"),
     ("kata sponsor paspor saya yang urus, ini tanda bahaya bukan?", "no-danger"),

@@ -87,4 +87,7 @@ class EmergencySignals(ContentModel):
     sudah_aman: Terms
     luar_topik: Terms
     pemisah: Terms
+    sambung: Terms = Field(default_factory=Terms)
+    """"atau": a fear before the first of two dangers covers both ("takut disekap atau
+    dijual")."""
     biasa: OrdinaryPhrases = Field(default_factory=OrdinaryPhrases)

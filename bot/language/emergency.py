@@ -39,8 +39,10 @@ MAX_TYPED_TOKENS = 8
 """'darurat', 'tolong darurat pak': the typed word with a few courtesy words."""
 SHORT_PLEA_TOKENS = 5
 """'help bahaya', 'tolong dipaksa': a short cry needs no person or time to be believed."""
-ABOUT_REACH = 2
-"""'agennya tidak bisa dihubungi', 'nomor agen tidak aktif', 'agen saya tidak bisa dihubungi'."""
+NOW_REACH = 8
+"""'dikurung sekarang', 'tadi dipukul majikan'; but not 'saya nonton film tadi ... dijual'."""
+ABOUT_REACH = 3
+"""'agennya tidak bisa dihubungi', 'nomor agen tidak aktif', 'motor saya mau dijual'."""
 
 
 class Role(StrEnum):
@@ -63,6 +65,7 @@ class Role(StrEnum):
     OVER = "sudah_aman"
     OFF_TOPIC = "luar_topik"
     BOUNDARY = "pemisah"
+    JOINER = "sambung"
     ORDINARY = "biasa"
 
 
@@ -92,8 +95,11 @@ class _Hit:
         return self.end - self.start > 1
 
 
+_SIGNAL = "signal:"
+
+
 def _signal_label(signal_id: str) -> str:
-    return f"signal:{signal_id}"
+    return f"{_SIGNAL}{signal_id}"
 
 
 def _companion_label(signal_id: str) -> str:
@@ -117,11 +123,13 @@ class _TermIndex:
         self._phrase_starts: set[str] = set()
         """First words of phrases: most positions start none, and skip building a key."""
 
-    def add(self, terms: Iterable[str], label: str) -> None:
+    def add(self, terms: Iterable[str], label: str, *, exact: bool = False) -> None:
+        """`exact` words match as written: pronouns take no affixes, and 'mengaku' (admit)
+        is not the writer 'aku'."""
         for term in terms:
             tokens = self._normalise(term).tokens
             if len(tokens) == 1:
-                for form in word_forms(tokens[0]):
+                for form in {tokens[0]} if exact else word_forms(tokens[0]):
                     labels = self._words.get(form, frozenset()) | {label}
                     self._words[form] = self._label_sets.setdefault(labels, labels)
             elif tokens:
@@ -174,7 +182,7 @@ class EmergencyDetector:
         for role in Role:
             terms = getattr(signals, role.value, None)
             if isinstance(terms, Terms):
-                index.add([*terms.kata, *terms.frasa], role)
+                index.add([*terms.kata, *terms.frasa], role, exact=role is Role.WRITER)
         for signal in signals.tanda_bahaya:
             index.add([*signal.kata, *signal.frasa], _signal_label(signal.id))
             index.add(signal.bersama, _companion_label(signal.id))
@@ -206,7 +214,8 @@ class EmergencyDetector:
             for label in hit.labels:
                 positions.setdefault(label, []).append(hit.start)
         terms: dict[str, set[tuple[str, ...]]] = {}
-        personal = ongoing = False
+        personal = ongoing = now = False
+        present = sorted(positions.get(Role.NOW, []) + positions.get(Role.ONGOING, []))
         for hit in hits:
             for label in hit.labels:
                 signal = self._by_label.get(label)
@@ -215,6 +224,7 @@ class EmergencyDetector:
                 terms.setdefault(signal.id, set()).add(tuple(tokens[hit.start : hit.end]))
                 ongoing = ongoing or _near(positions.get(Role.ONGOING, []), hit.start,
                                            ONGOING_REACH)
+                now = now or _near(present, hit.start, NOW_REACH)
                 personal = personal or (signal.kekuatan == "kuat" and _told_by_writer(
                     positions.get(Role.WRITER, []), positions.get(Role.GENERAL, []), hit.start))
         counted = [signal for signal in self._signals.values() if signal.id in terms]
@@ -222,14 +232,15 @@ class EmergencyDetector:
             found=frozenset(label for hit in hits for label in hit.labels),
             counted=tuple(counted),
             weak_terms=sum(len(terms[s.id]) for s in counted if s.kekuatan == "lemah"),
-            ongoing=ongoing, personal=personal, length=len(tokens))
+            ongoing=ongoing, now=now, personal=personal, length=len(tokens))
 
     def _counts(self, signal: DangerSignal, hit: _Hit, positions: Mapping[str, list[int]],
                 labels_at: Sequence[frozenset[str]]) -> bool:
         """Whether this occurrence of the signal is an event, in its own clause."""
         before = _clause_before(hit.start, labels_at)
         negation = _last_negation(before)
-        if _possibility_before(before, len(before)) or (
+        feared = _clause_before(_first_of_alternatives(hit.start, labels_at), labels_at)
+        if _possibility_before(feared, len(feared)) or (
                 negation is not None and _possibility_before(before, negation)):
             return False
         if _about_someone_else(before, _about_label(signal.id)):
@@ -244,6 +255,15 @@ class EmergencyDetector:
         if negation is None:
             return False
         return not any(Role.WISH in labels for labels in before[negation + 1 :])
+
+
+def _first_of_alternatives(start: int, labels_at: Sequence[frozenset[str]]) -> int:
+    """Where the first of a row of alternatives starts: in 'takut disekap atau dijual' the
+    fear stands before 'disekap' and covers 'dijual' too."""
+    while (start >= 2 and Role.JOINER in labels_at[start - 1]
+           and any(label.startswith(_SIGNAL) for label in labels_at[start - 2])):
+        start -= 2
+    return start
 
 
 def _clause_before(start: int, labels_at: Sequence[frozenset[str]]) -> list[frozenset[str]]:
@@ -314,6 +334,8 @@ class _Evidence:
     """Different weak words: 'tidak pulang' and 'tidak bisa dihubungi' are two."""
     ongoing: bool
     """'masih', 'sejak kemarin' next to a danger signal ('masih dikurung', not 'masih trauma')."""
+    now: bool
+    """A word of the present ('sekarang', 'tadi', 'masih') near a danger signal."""
     personal: bool
     """A strong signal next to the writer: a story, even when it ends 'apakah termasuk?'."""
     length: int
@@ -330,11 +352,14 @@ def _decide(evidence: _Evidence) -> Assessment:
     now = Role.NOW in found or Role.ONGOING in found
     person = Role.WRITER in found or Role.PERSON in found
     pressing = alarm or ongoing or ((plea or now) and person)
+    pressing_here = alarm or ongoing or ((plea or evidence.now) and person)
+    """A general question is a story only when its present is the danger's: 'saya nonton film
+    tadi ... dijual' is not, 'tadi majikan memukul saya' is."""
     if Role.OVER in found and not (alarm or ongoing):
         return Assessment(False, "over", ids)
     if Role.PAST in found and not (pressing or now):
         return Assessment(False, "past", ids)
-    if Role.GENERAL in found and not (pressing or evidence.personal):
+    if Role.GENERAL in found and not (pressing_here or evidence.personal):
         return Assessment(False, "general-question", ids)
     if Role.OFF_TOPIC in found and not alarm and len(strong) < 2:
         return Assessment(False, "off-topic", ids)

@@ -21,11 +21,13 @@ from tests.content_copy import ContentCopy
 
 DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
             for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
-                         "dev_emergency_4.yaml")}
-MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4}
+                         "dev_emergency_4.yaml", "dev_emergency_5.yaml", "dev_emergency_6.yaml")}
+MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5}
 """Per set, 2 unless named. dev_emergency_4's near misses are the hardest: a receptionist whose
 job is 'melayani tamu', news about 'ABK' (read 'anak buah kapal') 'sekarang', and an agent named
-many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message."""
+many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message. In
+dev_emergency_5, a thesis, a novel and a press report told in the first person, a father's past
+('dulu ... sekarang apakah') and a mother imagining her daughter beaten."""
 
 
 def _typed_words(content: ContentBundle) -> list[str]:
@@ -70,6 +72,8 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("kami dipenjara di kapal", "dikurung"),
     ("disuruh duduk sama tamu", "dipaksa"),
     ("kalau saya pergi, adik saya akan dicelakai", "ancaman"),
+    ("bos mengancam memecat saya dan memukul saya tiap hari", "kekerasan"),
+    ("saya dijual ke germo, sekarang tidak boleh keluar", "dipaksa"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
         knowledge: Knowledge, text: str, signal: str) -> None:
@@ -91,9 +95,21 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("pinjol ngancam sebar foto saya ke kontak", "off-topic"),
     ("saya tidak dipukul, cuma gajinya telat", "no-danger"),
     ("saya takut disekap kalau kerja ke malaysia", "no-danger"),
+    ("anak saya mau berangkat, saya takut nanti dia disekap atau dijual", "no-danger"),
     ("anak saya tidak mau pulang dari rumah neneknya", "no-danger"),
     ("paspor saya disimpan agen untuk urus visa", "weak-signal-alone"),
     ("kata sponsor paspor saya yang urus, ini tanda bahaya bukan?", "no-danger"),
+    ("berapa tahun ancaman penjara untuk orang yang menahan paspor", "general-question"),
+    ("bos saya mengancam memecat saya kalau terlambat lagi", "no-danger"),
+    ("saya diancam putus sama pacar kalau tidak ikut", "no-danger"),
+    ("motor saya mau dijual, ada yang minat?", "no-danger"),
+    ("tim kami dipukul mundur di semifinal kemarin", "no-danger"),
+    ("aku dikurung monster di level 12 game ini, tolong kasih tips", "off-topic"),
+    ("tadi aku nonton film tentang tppo, ceritanya perempuan yang dijual ke rumah bordil",
+     "general-question"),
+    ("berita hari ini: para pekerja kapal mengaku dipukul mandor", "general-question"),
+    ("dulu waktu kerja di arab saya sering dipukul, tapi itu sudah lama, sekarang saya buka "
+     "warung", "over"),
 ])
 def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
                                                       reason: str) -> None:

@@ -31,13 +31,14 @@ from tests.telegram.workers import TelegramDriver
 USERS = (6100001, 6100002, 6100003)
 EMERGENCY = "tolong saya disekap majikan tidak bisa pulang"
 DELETE_COMMAND, CONFIRM_DELETE = "/hapusdata", "v1|deldata-yes"
+LATE_ANSWER_SECONDS = 1.0
 NOT_COMPARED = {"id", "chat_ref"}
 """Row ids depend on insert order across workers; chat addresses are encrypted with a random IV."""
 
 Rows = Counter[tuple[str, tuple[Any, ...]]]
 Send = Callable[[dict[str, Any], str], Awaitable[None]]
-"""Deliver an update; return once its answer reached the user: the named Bot API method, the
-last call of that answer, was answered for this chat (or this button tap)."""
+"""Deliver an update; return once its answer reached the user: Telegram carried out the named
+Bot API method, the last call of that answer, for this chat (or this button tap)."""
 
 
 def _last_to(api: FakeBotApi, chat: int) -> RecordedCall:
@@ -80,8 +81,9 @@ def _answers(update: dict[str, Any], call: RecordedCall) -> bool:
 
 
 async def _answered(api: FakeBotApi, update: dict[str, Any], reply: str, since: int) -> None:
-    """Until the `reply` call for `update`, made after `api.calls[since]`, was answered."""
-    await api.wait_for(lambda: any(c.method == reply and c.ok and c.responded
+    """Until the `reply` call for `update`, made after `api.calls[since]`, was carried out
+    (the user sees it; the bot may not have Telegram's answer yet)."""
+    await api.wait_for(lambda: any(c.method == reply and c.ok and c.result is not None
                                    and _answers(update, c) for c in api.calls[since:]))
 
 
@@ -115,6 +117,9 @@ def _port(application: Any) -> int:
 
 
 async def _written(applications: list[Any]) -> None:
+    """Until every handler finished and every write it queued is written."""
+    for application in applications:
+        await asyncio.wait_for(application.update_queue.join(), 10)
     await asyncio.sleep(0.2)  # the last handled marks
     for application in applications:
         assert await application.bot_data[STORAGE_KEY].writer.flush()
@@ -182,7 +187,8 @@ class _HeldWrites:
 class _Line:
     """One user's updates, each to the next worker in turn and each sent as soon as the answer
     to the previous one arrived: nobody waits for a writer. The worker that gets /hapusdata has
-    its writes held until the confirmation on the next worker has deleted the user's data."""
+    its writes held, and learns its prompt's message id late, until the confirmation on the next
+    worker has deleted the user's data: what it then writes about the user was caused before."""
 
     api: FakeBotApi
     applications: list[Any]
@@ -197,6 +203,7 @@ class _Line:
         self.turn += 1
         if update.get("message", {}).get("text") == DELETE_COMMAND:
             self.held = _HeldWrites(application.bot_data[STORAGE_KEY].writer)
+            self.api.late_answers[update["message"]["chat"]["id"]] = LATE_ANSWER_SECONDS
         since = len(self.api.calls)
         driver = TelegramDriver([_port(application)], SECRET)
         await driver.deliver_in_order([{"update_id": next(self.update_ids), **update}])
@@ -205,6 +212,7 @@ class _Line:
                 "data") == CONFIRM_DELETE:
             self.held_at_deletion = self.held.waited
             self.held.release()
+            self.api.late_answers.clear()
 
 
 async def _run_concurrently(api: FakeBotApi, engine: Engine, content: ContentBundle

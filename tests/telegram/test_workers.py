@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import select
@@ -264,6 +265,9 @@ async def test_users_conversing_at_once_write_what_one_worker_writes(
     writes afterwards about that user must not survive the deletion."""
     one_worker, sent = await _one_worker(engine, content)
     three_workers, lines, keys = await _run_concurrently(api, engine, content)
+    chats = [call.params["chat_id"] for call in api.calls_to("sendMessage")]
+    switches = sum(a != b for a, b in pairwise(chats))
+    assert switches > 2 * len(USERS), switches  # the users conversed at once, not in turn
     deleting = [line for line in lines if line.held is not None]
     assert len(deleting) == 1 and deleting[0].held_at_deletion > 0
     key = keys.key_for(USERS[-1])

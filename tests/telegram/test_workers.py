@@ -1,7 +1,11 @@
 """Issue 15 "done when": three webhook workers on one database behind a round-robin driver serve
 a scripted conversation per user (FAQ, 👍, the job-offer check, an emergency and Hapus jejak,
 /hapusdata), each user's updates alternating between workers; the database afterwards holds
-exactly what one worker writes for the same script. On PostgreSQL in CI's second pass."""
+exactly what one worker writes for the same script. On PostgreSQL in CI's second pass.
+
+Once with the users in turn and every writer flushed after each update, once with the users at
+the same time, each tapping as soon as an answer arrives, so writes are still queued on one
+worker when the user's next update lands on another (and /hapusdata there must cover them)."""
 
 from __future__ import annotations
 

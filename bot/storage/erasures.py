@@ -29,6 +29,8 @@ from bot.storage.models import Erasure
 from bot.storage.transactions import dialect_insert
 
 _HANDLING_SINCE: ContextVar[datetime | None] = ContextVar("handling_since", default=None)
+_MARKERS_INFO = "erasure_markers"
+"""Where a transaction keeps the markers it read (`Session.info`)."""
 
 
 @contextmanager
@@ -50,8 +52,7 @@ def caused_at(now: datetime) -> datetime:
 
 async def erased_since(session: AsyncSession, *, user_key: str, caused: datetime) -> bool:
     """Whether this user's data was erased at or after `caused` (so the write must not happen)."""
-    erased: datetime | None = await session.scalar(
-        select(Erasure.created_at).where(Erasure.user_key == user_key))
+    erased = (await _markers(session)).get(user_key)
     return erased is not None and erased >= caused
 
 
@@ -61,3 +62,16 @@ async def mark_erased(session: AsyncSession, *, user_key: str, at: datetime) -> 
     await session.execute(insert.values(user_key=user_key, created_at=at).on_conflict_do_update(
         index_elements=[Erasure.user_key], set_={"created_at": insert.excluded.created_at},
         where=Erasure.created_at <= insert.excluded.created_at))
+    markers = await _markers(session)
+    markers[user_key] = max(at, markers.get(user_key, at))
+
+
+async def _markers(session: AsyncSession) -> dict[str, datetime]:
+    """Every marker, read once per transaction: a write-behind batch of 200 writes asking one
+    by one doubled the time SQLite's write lock was held. The table holds only the last day's
+    deletions (`ERASURE_KEPT` and the daily purge)."""
+    markers: dict[str, datetime] | None = session.info.get(_MARKERS_INFO)
+    if markers is None:
+        rows = await session.execute(select(Erasure.user_key, Erasure.created_at))
+        markers = session.info[_MARKERS_INFO] = {key: at for key, at in rows.all()}
+    return markers

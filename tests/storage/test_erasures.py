@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.storage.erasures import handling
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.recorder import InteractionRecorder
+from bot.storage.write_behind import WriteBehind
 from tests.storage.conftest import FakeClock
 from tests.storage.samples import all_rows, faq_reply
 
@@ -59,3 +61,25 @@ async def test_what_the_user_does_after_the_erasure_is_kept(
     assert len(rows["message_events"]) == 1
     assert [r["message_id"] for r in rows["recent_messages"]] == [43]
     assert await _keys_stored(session_factory) == {keys.key_for(USER)}
+
+
+async def test_a_late_write_in_the_deletions_own_batch_is_skipped(
+    session_factory: async_sessionmaker[AsyncSession], keys: PseudonymousKeys, clock: FakeClock,
+) -> None:
+    """One transaction reads the markers once: a deletion in it must update what it read."""
+    writer = WriteBehind(session_factory)  # started below, so all three share one batch
+    recorder = InteractionRecorder(session_factory, keys, clock=clock, writer=writer)
+    began = clock.now
+    clock.advance(seconds=1)
+    with handling(began):
+        await recorder.record_reply(user_id=OTHER_USER, text="x", reply=faq_reply("modus"))
+        deletion = asyncio.create_task(recorder.delete_user_data(user_id=USER))
+        await asyncio.sleep(0)  # the deletion is queued
+        await recorder.record_reply(user_id=USER, text="x", reply=faq_reply("modus"))
+    writer.start()
+    try:
+        assert await deletion == 0
+        assert await writer.flush()
+    finally:
+        await writer.close()
+    assert await _keys_stored(session_factory) == {keys.key_for(OTHER_USER)}

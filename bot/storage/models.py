@@ -34,6 +34,9 @@ SIGN_IDS_LENGTH = 400
 LEASE_OWNER_LENGTH = 64
 DELETABLE_WINDOW = timedelta(hours=48)
 """Telegram lets a bot delete messages in a private chat only this long after sending."""
+ERASURE_KEPT = timedelta(hours=1)
+"""How long a deletion's marker is kept: far longer than a write waits in a worker's queue
+(`bot.storage.write_behind` drops a batch after a minute of failures)."""
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -220,6 +223,17 @@ class UpdateRecord(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class Erasure(Base):
+    """A user's data was deleted (/hapusdata) at `created_at`: what another worker still held
+    for them, caused earlier, is not written afterwards (`bot.storage.erasures`). Kept for
+    `ERASURE_KEPT`, and not one of USER_TABLES, which the deletion empties."""
+
+    __tablename__ = "erasures"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 USER_TABLES: tuple[type[Base], ...] = (

@@ -8,7 +8,9 @@ question text), so they are never logged.
 With a `WriteBehind` (the bot's case) writes are only queued, so no reply waits for the
 database; what needs an outcome (deleting, subscribing, reading ids for "Hapus jejak") goes
 through the same queue, behind every earlier write, and waits a bounded time for it. Without
-one (commands, tests) each call is its own transaction, awaited.
+one (commands, tests) each call is its own transaction, awaited. A write of a user's rows is
+skipped when their data was deleted after the write was caused: another worker's queue is not
+behind the deletion (`bot.storage.erasures`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.reply import Intent, Reply
+from bot.storage.erasures import caused_at, erased_since, mark_erased
 from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import (
     DELETABLE_WINDOW,
@@ -113,6 +116,20 @@ def fitting_sign_ids(sign_ids: Sequence[str], limit: int = SIGN_IDS_LENGTH) -> s
     return ",".join(kept)
 
 
+def _unless_erased(key: str, now: datetime, work: Callable[[AsyncSession], Awaitable[T]],
+                   skipped: T) -> Callable[[AsyncSession], Awaitable[T]]:
+    """`work`, or only `skipped` as its result when the user's data was erased after this
+    write was caused (see `bot.storage.erasures`)."""
+    caused = caused_at(now)
+
+    async def unless_erased(session: AsyncSession) -> T:
+        if await erased_since(session, user_key=key, caused=caused):
+            return skipped
+        return await work(session)
+
+    return unless_erased
+
+
 class InteractionRecorder:
     """Records what the bot learned from one interaction; never raises into the adapter."""
 
@@ -141,7 +158,7 @@ class InteractionRecorder:
         async def work(session: AsyncSession) -> None:
             session.add_all(_reply_rows(key, now, text, reply, nearest_faq_id))
 
-        await self._write("record_reply", work)
+        await self._write("record_reply", _unless_erased(key, now, work, None))
 
     async def record_feedback(self, *, user_id: int, faq_id: str, helpful: bool) -> bool:
         """Store a 👍/👎; a user's later vote on the same FAQ replaces the earlier one."""
@@ -158,7 +175,7 @@ class InteractionRecorder:
             )
             await session.execute(statement)
 
-        return await self._write("record_feedback", work)
+        return await self._write("record_feedback", _unless_erased(key, now, work, None))
 
     async def remember_sent_messages(self, *, user_id: int, message_ids: Sequence[int]) -> None:
         """Message ids (the user's and the bot's) in a private chat, for "Hapus jejak"."""
@@ -174,7 +191,7 @@ class InteractionRecorder:
             ]
             await session.execute(insert.values(rows).on_conflict_do_nothing())
 
-        await self._write("remember_sent_messages", work)
+        await self._write("remember_sent_messages", _unless_erased(key, now, work, None))
 
     async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
         """Ids still deletable by the bot (sent within the last 48 hours), oldest first; None
@@ -208,14 +225,16 @@ class InteractionRecorder:
         await self._write("forget_recent_messages", work)
 
     async def delete_user_data(self, *, user_id: int) -> int:
-        """Delete every row tied to this user in every table; rows deleted or DELETE_FAILED."""
-        key = self._keys.key_for(user_id)
+        """Delete every row tied to this user in every table, and mark the erasure so what other
+        workers still hold for them is not written after it; rows deleted or DELETE_FAILED."""
+        key, now = self._keys.key_for(user_id), self._clock()
 
         async def work(session: AsyncSession) -> int:
             deleted = 0
             for model in USER_TABLES:
                 result = await session.execute(delete(model).where(model.user_key == key))
                 deleted += cast(CursorResult[Any], result).rowcount
+            await mark_erased(session, user_key=key, at=now)
             return deleted
 
         return await self._call("delete_user_data", work, DELETE_FAILED)
@@ -248,7 +267,7 @@ class InteractionRecorder:
             )
             return True
 
-        return await self._call("set_subscribed", work, False)
+        return await self._call("set_subscribed", _unless_erased(key, now, work, True), False)
 
     async def is_subscribed(self, *, user_id: int) -> bool:
         key = self._keys.key_for(user_id)
@@ -267,7 +286,7 @@ class InteractionRecorder:
         async def work(session: AsyncSession) -> None:
             session.add(JobOfferCheck(user_key=key, created_at=now, level=level))
 
-        await self._write("record_job_offer_check", work)
+        await self._write("record_job_offer_check", _unless_erased(key, now, work, None))
 
     async def record_job_ad_check(self, *, user_id: int, level: str,
                                   sign_ids: Sequence[str]) -> None:
@@ -278,7 +297,7 @@ class InteractionRecorder:
         async def work(session: AsyncSession) -> None:
             session.add(JobAdCheck(user_key=key, created_at=now, level=level, sign_ids=stored))
 
-        await self._write("record_job_ad_check", work)
+        await self._write("record_job_ad_check", _unless_erased(key, now, work, None))
 
     async def _write(self, operation: str, work: Callable[[AsyncSession], Awaitable[None]]) -> bool:
         """Queue `work` (True when queued) or, without a writer, run it (True when done)."""

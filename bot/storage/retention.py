@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from bot.storage.models import (
     DELETABLE_WINDOW,
+    ERASURE_KEPT,
+    Erasure,
     Feedback,
     JobAdCheck,
     JobOfferCheck,
@@ -34,6 +36,7 @@ class PurgeResult:
     job_offer_checks: int
     recent_messages: int
     job_ad_checks: int
+    erasures: int
 
     @property
     def total(self) -> int:
@@ -44,6 +47,7 @@ class PurgeResult:
             + self.job_offer_checks
             + self.recent_messages
             + self.job_ad_checks
+            + self.erasures
         )
 
 
@@ -53,8 +57,8 @@ async def purge_expired(
     now: datetime | None = None,
 ) -> PurgeResult | None:
     """Delete unanswered text after UNANSWERED_RETENTION_DAYS, events, feedback, job-offer and
-    job-advertisement checks after EVENT_RETENTION_DAYS, and message ids the bot can no longer
-    delete (48 h).
+    job-advertisement checks after EVENT_RETENTION_DAYS, message ids the bot can no longer
+    delete (48 h), and the markers of deletions after an hour.
 
     Returns what was deleted, or None when the database failed (logged, not raised).
     """
@@ -68,6 +72,7 @@ async def purge_expired(
         (JobOfferCheck, event_cutoff),
         (RecentMessage, now - DELETABLE_WINDOW),
         (JobAdCheck, event_cutoff),
+        (Erasure, now - ERASURE_KEPT),
     ]
     try:
         async with session_factory() as session, session.begin():

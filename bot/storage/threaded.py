@@ -41,6 +41,11 @@ class SessionNow:
     def get_bind(self) -> Engine | Connection:
         return self._session.get_bind()
 
+    @property
+    def info(self) -> dict[Any, Any]:
+        """Data kept for this transaction only (`Session.info`)."""
+        return self._session.info
+
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.execute(*args, **kwargs)
 

@@ -38,6 +38,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.settings import Settings
 from bot.storage import update_ledger
+from bot.storage.erasures import handling
 from bot.storage.loop_thread import LoopThread
 from bot.storage.models import utc_now
 from bot.storage.threaded import ThreadedTransactions
@@ -399,11 +400,13 @@ class UpdateLedger:
 
 class DeliveryApplication(Application):  # type: ignore[type-arg]
     """PTB's Application that marks each update handled in the ledger once its handlers ran
-    (also when one failed: the error handler has answered, and a retry would fail the same)."""
+    (also when one failed: the error handler has answered, and a retry would fail the same).
+    What its handlers store was caused when handling began (`bot.storage.erasures`)."""
 
     async def process_update(self, update: object) -> None:
         try:
-            await super().process_update(update)
+            with handling(utc_now()):
+                await super().process_update(update)
         finally:
             ledger = getattr(self.bot, "ledger", None)
             if isinstance(update, Update) and isinstance(ledger, UpdateLedger):

@@ -102,6 +102,9 @@ class FakeBotApi:
         self.retry_after = retry_after
         self.calls: list[RecordedCall] = []
         self.delays: dict[str, float] = {}
+        self.late_answers: dict[int, float] = {}
+        """Chats whose messages the user sees at once while Telegram's answer to the bot is
+        this many seconds late (the bot learns the message's id only then)."""
         self.webhook: dict[str, Any] = {}
         self.blocked_chats: set[int] = set()
         """Chats whose user blocked the bot: sends there get Telegram's 403."""
@@ -379,6 +382,10 @@ class _MethodHandler(tornado.web.RequestHandler):
         call = RecordedCall(method, params, files)
         try:
             call.result = await self.api.handle(call)
+            late = self.api.late_answers.get(params.get("chat_id"))
+            if late:
+                await self.api._notify()  # the user sees the message now
+                await asyncio.sleep(late)
         except TelegramError as error:
             call.status = error.status
             if error.status == HTTPStatus.BAD_GATEWAY:

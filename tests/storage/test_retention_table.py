@@ -7,7 +7,8 @@ import re
 
 from bot.content.bundle import ContentBundle
 from bot.settings import Settings
-from bot.storage.models import DELETABLE_WINDOW, Base
+from bot.storage.models import DELETABLE_WINDOW, ERASURE_KEPT, Base
+from bot.telegram.lifecycle import PURGE_INTERVAL
 from tests.conftest import ROOT
 
 DAYS_BY_TABLE = {
@@ -35,6 +36,9 @@ def test_lifetimes_match_what_the_purge_does(content: ContentBundle) -> None:
             if table == "recent_messages":
                 hours = int(DELETABLE_WINDOW.total_seconds() // 3600)
                 assert row.lifetime == f"{hours} jam"
+            if table == "erasures":  # kept an hour, then gone with the next daily purge
+                hours = int((ERASURE_KEPT + PURGE_INTERVAL).total_seconds() // 3600)
+                assert row.lifetime == f"paling lama {hours} jam"
 
 
 def test_docs_and_privasi_page_show_the_same_table(content: ContentBundle) -> None:

@@ -63,11 +63,11 @@ async def _one_run(mode: str, kill_after: int, per_reply: int, folder: Path) -> 
     delivery: asyncio.Task[None] | None = None
     try:
         if mode == "polling":
-            await api.wait_for(lambda: bool(api.calls_to("getUpdates")), timeout=60)
+            await api.wait_for(lambda: bool(api.calls_to("getUpdates")), timeout=180)
             for update in updates:
                 await api.push(update)
         else:
-            await wait_until_listening(port)
+            await wait_until_listening(port, timeout=180)
             delivery = asyncio.create_task(TelegramDriver([port], SECRET).deliver(
                 [{"update_id": n + 1, **update} for n, update in enumerate(updates)]))
         await api.wait_for(lambda: len(api.calls_to("sendMessage")) >= kill_after, timeout=120)

@@ -48,7 +48,15 @@ async def _subscribe(application: Application, users: range) -> None:
         assert await recorder.set_subscribed(user_id=user_id, subscribed=True, chat_id=user_id)
 
 
-def _max_per_window(api: FakeBotApi, window: float = 1.0) -> int:
+ARRIVAL_JITTER_SECONDS = 0.05
+"""How much later than its slot a send may reach the stand-in on a loaded machine (the sleeping
+senders wake together after a busy round of the loop): evenly paced slots of 1.05 s once arrived
+within one second (205 at 200/s in CI)."""
+
+
+def _max_per_window(api: FakeBotApi, window: float = 1.0 - ARRIVAL_JITTER_SECONDS) -> int:
+    """The most sends that arrived within `window`: a second less the arrival jitter, so what
+    is bounded is the pacer's spacing, not the machine's scheduling."""
     times = sorted(c.received_at for c in api.calls if c.method == "sendMessage")
     most, start = 0, 0
     for end, moment in enumerate(times):

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -120,6 +121,10 @@ class RecentMessage(Base):
     user_key: Mapped[str] = mapped_column(String(USER_KEY_LENGTH), primary_key=True)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    """When sent, or, once `deleted`, when the erase that deleted it was caused."""
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Erased already: kept so another worker's late insert of the id does nothing
+    (`bot.storage.message_trail`)."""
 
 
 class Subscription(Base):

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.engine.reply import Intent, Reply
 from bot.storage.erasures import caused_at, erased_since, mark_erased
 from bot.storage.keys import PseudonymousKeys
+from bot.storage.message_trail import MissedByErase, deletable_ids, mark_deleted, store_ids
 from bot.storage.models import (
     DELETABLE_WINDOW,
     SIGN_IDS_LENGTH,
@@ -34,7 +35,6 @@ from bot.storage.models import (
     JobAdCheck,
     JobOfferCheck,
     MessageEvent,
-    RecentMessage,
     Subscription,
     UnansweredQuestion,
     utc_now,
@@ -48,9 +48,6 @@ if TYPE_CHECKING:
 
 DELETE_FAILED = -1
 """`delete_user_data` result when the database failed: tell the user to try again later."""
-
-FORGET_BATCH = 500
-"""Ids per DELETE … IN (…): far below SQLite's and asyncpg's limits on bound parameters."""
 
 T = TypeVar("T")
 _POLICY = DecisionPolicy()
@@ -177,52 +174,52 @@ class InteractionRecorder:
 
         return await self._write("record_feedback", _unless_erased(key, now, work, None))
 
-    async def remember_sent_messages(self, *, user_id: int, message_ids: Sequence[int]) -> None:
-        """Message ids (the user's and the bot's) in a private chat, for "Hapus jejak"."""
+    async def remember_sent_messages(
+        self, *, user_id: int, message_ids: Sequence[int],
+        missed: Callable[[MissedByErase], None] | None = None,
+    ) -> None:
+        """Message ids (the user's and the bot's) in a private chat, for "Hapus jejak".
+        `missed` is told, once they are stored, of ids an erase on another worker did not
+        know of although it came after them (`bot.storage.message_trail`)."""
         if not message_ids:
             return
         key, now = self._keys.key_for(user_id), self._clock()
+        caused = caused_at(now)
 
-        async def work(session: AsyncSession) -> None:
-            insert = dialect_insert(session.get_bind().dialect.name, RecentMessage)
-            rows = [
-                {"user_key": key, "message_id": int(m), "created_at": now}
-                for m in dict.fromkeys(message_ids)
-            ]
-            await session.execute(insert.values(rows).on_conflict_do_nothing())
+        async def work(session: AsyncSession) -> MissedByErase | None:
+            return await store_ids(session, user_key=key, message_ids=message_ids, at=now,
+                                   caused=caused)
 
-        await self._write("remember_sent_messages", _unless_erased(key, now, work, None))
+        def stored(found: MissedByErase | None) -> None:
+            if found is not None and missed is not None:
+                missed(found)
+
+        await self._write("remember_sent_messages", _unless_erased(key, now, work, None),
+                          then=stored)
 
     async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
-        """Ids still deletable by the bot (sent within the last 48 hours), oldest first; None
-        when the database could not be read (other workers' ids are then unknown)."""
+        """Ids still to delete (sent within the last 48 hours, not deleted yet), oldest first;
+        None when the database could not be read (other workers' ids are then unknown)."""
         key, since = self._keys.key_for(user_id), self._clock() - DELETABLE_WINDOW
 
         async def work(session: AsyncSession) -> list[int] | None:
-            result = await session.scalars(
-                select(RecentMessage.message_id)
-                .where(RecentMessage.user_key == key, RecentMessage.created_at >= since)
-                .order_by(RecentMessage.message_id)
-            )
-            return list(result)
+            return list(await session.scalars(deletable_ids(key, since)))
 
         return await self._call("recent_message_ids", work, None)
 
-    async def forget_recent_messages(self, *, user_id: int, message_ids: Sequence[int]) -> None:
-        """Forget these ids (the ones an erase read): an id another worker stored since then
-        stays for the next erase."""
-        ids = sorted({int(m) for m in message_ids})
-        if not ids:
+    async def mark_messages_deleted(self, *, user_id: int, message_ids: Sequence[int],
+                                    erased_at: datetime | None = None) -> None:
+        """Note that an erase deleted these ids (stored or still queued on another worker);
+        `erased_at` is when that erase was caused, by default the current update."""
+        if not message_ids:
             return
         key = self._keys.key_for(user_id)
+        at = erased_at or caused_at(self._clock())
 
         async def work(session: AsyncSession) -> None:
-            for start in range(0, len(ids), FORGET_BATCH):
-                await session.execute(delete(RecentMessage).where(
-                    RecentMessage.user_key == key,
-                    RecentMessage.message_id.in_(ids[start : start + FORGET_BATCH])))
+            await mark_deleted(session, user_key=key, message_ids=message_ids, at=at)
 
-        await self._write("forget_recent_messages", work)
+        await self._write("mark_messages_deleted", work)
 
     async def delete_user_data(self, *, user_id: int) -> int:
         """Delete every row tied to this user in every table, and mark the erasure so what other
@@ -299,16 +296,20 @@ class InteractionRecorder:
 
         await self._write("record_job_ad_check", _unless_erased(key, now, work, None))
 
-    async def _write(self, operation: str, work: Callable[[AsyncSession], Awaitable[None]]) -> bool:
-        """Queue `work` (True when queued) or, without a writer, run it (True when done)."""
+    async def _write(self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], *,
+                     then: Callable[[T], None] | None = None) -> bool:
+        """Queue `work` (True when queued) or, without a writer, run it (True when done);
+        `then` gets its result once committed."""
         if self._writer is not None:
-            return self._writer.submit(operation, work)
+            return self._writer.submit(operation, work, then=then)
 
-        async def done(session: AsyncSession) -> bool:
-            await work(session)
-            return True
+        async def done(session: AsyncSession) -> tuple[bool, T | None]:
+            return True, await work(session)
 
-        return await self._guarded(operation, done, False)
+        committed, result = await self._guarded(operation, done, (False, None))
+        if committed and then is not None:
+            then(cast(T, result))
+        return committed
 
     async def _call(
         self, operation: str, work: Callable[[AsyncSession], Awaitable[T]], failed: T

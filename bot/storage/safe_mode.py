@@ -17,6 +17,7 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.keys import PseudonymousKeys
+from bot.storage.message_trail import deletable_ids, mark_deleted
 from bot.storage.models import DELETABLE_WINDOW, RecentMessage, SafeModeChat, utc_now
 from bot.storage.threaded import ThreadedTransactions
 from bot.storage.transactions import dialect_insert, guarded_transaction
@@ -103,10 +104,7 @@ class SafeModeStore:
                 chat_id = self._cipher.decrypt(chat_ref)
                 if chat_id is None:  # made with another secret: this chat cannot be reached
                     continue
-                ids = await session.scalars(
-                    select(RecentMessage.message_id)
-                    .where(RecentMessage.user_key == user_key,
-                           RecentMessage.created_at >= now - DELETABLE_WINDOW))
+                ids = await session.scalars(deletable_ids(user_key, now - DELETABLE_WINDOW))
                 due.append(DueChat(user_key, chat_id, tuple(ids)))
             return due
 
@@ -114,12 +112,11 @@ class SafeModeStore:
 
     async def erased(self, user_key: str, *, deleted: Sequence[int],
                      neutral_id: int | None) -> None:
-        """Forget the deleted ids; keep the neutral line's id for the next erase."""
+        """Mark the deleted ids deleted; keep the neutral line's id for the next erase."""
         now = self.clock()
 
         async def work(session: AsyncSession) -> None:
-            await session.execute(delete(RecentMessage).where(
-                RecentMessage.user_key == user_key, RecentMessage.message_id.in_(deleted)))
+            await mark_deleted(session, user_key=user_key, message_ids=deleted, at=now)
             await session.execute(update(SafeModeChat).where(SafeModeChat.user_key == user_key)
                                   .values(erase_at=None, updated_at=now))
             if neutral_id is not None:

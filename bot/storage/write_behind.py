@@ -47,6 +47,8 @@ class _Job:
     work: Work
     outcome: asyncio.Future[Any] | None = None
     failed: Any = None
+    then: Callable[[Any], None] | None = None
+    """Told the result once committed, when a queued write's result still matters."""
 
     @property
     def abandoned(self) -> bool:
@@ -88,9 +90,11 @@ class WriteBehind:
         if self._task is None:
             self._task = asyncio.create_task(self._write_forever(), name="storage-writer")
 
-    def submit(self, operation: str, work: Work) -> bool:
-        """Queue `work`; False (counted as dropped) when the queue is full or closed."""
-        return self._put(_Job(operation, work))
+    def submit(self, operation: str, work: Work, *,
+               then: Callable[[Any], None] | None = None) -> bool:
+        """Queue `work`; False (counted as dropped) when the queue is full or closed. `then`
+        is called with its result once committed (never for a dropped write)."""
+        return self._put(_Job(operation, work, then=then))
 
     async def call(self, operation: str, work: Callable[[AsyncSession], Awaitable[T]],
                    failed: T, *, timeout: float = RESULT_WAIT_SECONDS) -> T:
@@ -204,6 +208,11 @@ class WriteBehind:
         self.stats.written += 1
         if job.outcome is not None and not job.outcome.done():
             job.outcome.set_result(result)
+        if job.then is not None:
+            try:
+                job.then(result)
+            except Exception:  # the writer must go on writing everyone else's records
+                log.exception("storage %s: the follow-up failed", job.operation)
 
     def _note_failing(self, error: BaseException) -> None:
         if not self.stats.failing:

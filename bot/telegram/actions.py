@@ -27,12 +27,12 @@ from bot.telegram.broadcast import (
     confirm_subscribe,
 )
 from bot.telegram.conversation import respond
-from bot.telegram.erasure import EraseOutcome, erase_messages, send_neutral_line
+from bot.telegram.erasure import EraseOutcome, erase_messages, neutral_line
 from bot.telegram.keyboards import without_actions
 from bot.telegram.safe_mode import SAFE_MODE_ACTION, switch_on_action
 from bot.telegram.statistics import draw_chart, send_chart_photo
 from bot.telegram.texts import message_html, toast
-from bot.telegram.trail import give_back, take_all
+from bot.telegram.trail import erased, remember, take_all
 
 logger = logging.getLogger(__name__)
 
@@ -113,12 +113,14 @@ async def erase_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE,
     result = await erase_messages(context.bot, chat.id, ids)
     if not taken.complete:  # never "sudah dihapus" while storage may hold ids not tried
         result = replace(result, unknown=True)
-    await give_back(context, query.from_user.id, result.left)
+    await erased(context, query.from_user.id, result)
     text = {EraseOutcome.DONE: messages.erase_done, EraseOutcome.PARTLY: messages.erase_partly,
             EraseOutcome.FAILED: messages.erase_failed}[result.outcome]
     await query.answer(toast(engine, text), show_alert=result.outcome is not EraseOutcome.DONE)
     if action == QUICK_EXIT_ACTION and result.outcome is not EraseOutcome.FAILED:
-        await send_neutral_line(context, chat.id)
+        sent = await neutral_line(context.bot, engine, chat.id)
+        if sent is not None:  # remembered, so the next erase removes it too
+            await remember(context, [sent])
 
 
 def delete_data_prompt(context: ContextTypes.DEFAULT_TYPE) -> Reply:

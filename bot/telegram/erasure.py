@@ -14,16 +14,13 @@ from enum import StrEnum
 from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.engine.engine import Engine
-from bot.telegram.botdata import engine_of
 from bot.telegram.texts import message_html
-from bot.telegram.trail import TRAIL_LENGTH, remember
 
 logger = logging.getLogger(__name__)
 
-DELETE_BATCH = TRAIL_LENGTH
+DELETE_BATCH = 100
 """deleteMessages takes at most 100 ids."""
 
 
@@ -93,9 +90,3 @@ async def neutral_line(bot: Bot, engine: Engine, chat_id: int) -> Message | None
         logger.warning("Sending the neutral line failed: %s", type(error).__name__)
         return None
 
-
-async def send_neutral_line(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    """`neutral_line`, remembered so the next erase removes it too."""
-    sent = await neutral_line(context.bot, engine_of(context), chat_id)
-    if sent is not None:
-        await remember(context, [sent])

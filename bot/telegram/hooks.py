@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from telegram.ext import ContextTypes
@@ -21,6 +22,7 @@ from bot.engine.reply import ChartRequest, Intent, Reply
 from bot.language.known_words import KnownWords
 from bot.prevention.job_ad_check import OFFER_LEVEL, OFFER_SIGNS, SIGN_SEPARATOR
 from bot.prevention.job_offer_check import JOB_OFFER_LEVEL
+from bot.storage.message_trail import MissedByErase
 from bot.storage.scrub import scrub
 from bot.telegram.botdata import INTERACTION_RECORDER_KEY
 
@@ -36,15 +38,16 @@ class InteractionRecorder(Protocol):
 
     async def record_feedback(self, *, user_id: int, faq_id: str, helpful: bool) -> bool: ...
 
-    async def remember_sent_messages(self, *, user_id: int,
-                                     message_ids: Sequence[int]) -> None: ...
+    async def remember_sent_messages(
+        self, *, user_id: int, message_ids: Sequence[int],
+        missed: Callable[[MissedByErase], None] | None = None) -> None: ...
 
     async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
         """None when storage could not be read."""
         ...
 
-    async def forget_recent_messages(self, *, user_id: int,
-                                     message_ids: Sequence[int]) -> None: ...
+    async def mark_messages_deleted(self, *, user_id: int, message_ids: Sequence[int],
+                                    erased_at: datetime | None = None) -> None: ...
 
     async def record_job_offer_check(self, *, user_id: int, level: str) -> None: ...
 

@@ -10,27 +10,35 @@ A user's message id is queued for storage as soon as the update is admitted, not
 bot's reply: behind a round-robin balancer the "Hapus jejak" tap may reach another worker
 while this one is still answering, and that worker only knows what storage holds. The same
 write-behind queue carries it, so this worker's own later reads and deletes come after it.
+When this worker's ids reach storage only after another worker's erase that came after them,
+storage says so and this worker deletes those messages itself (`bot.storage.message_trail`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from telegram import Message
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.storage.message_trail import MissedByErase
+from bot.telegram.erasure import DELETE_BATCH, EraseResult, erase_messages
 from bot.telegram.hooks import call_safely, recorder_of
+
+logger = logging.getLogger(__name__)
 
 TRAIL_KEY = "recent_message_ids"
 PENDING_KEY = "incoming_message_ids"
 """The user's message ids noted on arrival and not yet followed by a reply (already queued for
 storage; moved to TRAIL_KEY with the reply's ids)."""
-TRAIL_LENGTH = 100
-"""deleteMessages takes at most 100 ids."""
+TRAIL_LENGTH = DELETE_BATCH
+"""As many as one deleteMessages call takes."""
 
 
 async def note_incoming(context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
@@ -45,7 +53,8 @@ async def note_incoming(context: ContextTypes.DEFAULT_TYPE, message: Message) ->
     recorder = recorder_of(context)
     if recorder is not None:
         await call_safely("remember message ids", lambda: recorder.remember_sent_messages(
-            user_id=message.chat.id, message_ids=[message.message_id]))
+            user_id=message.chat.id, message_ids=[message.message_id],
+            missed=_deleting_missed(context, message.chat.id)))
 
 
 def _take_pending(context: ContextTypes.DEFAULT_TYPE) -> list[int]:
@@ -74,8 +83,9 @@ async def remember(context: ContextTypes.DEFAULT_TYPE, messages: Iterable[Messag
         memory.extend([*_take_pending(context), *ids])
     recorder = recorder_of(context)
     if recorder is not None:
+        chat_id = private[0].chat.id
         await call_safely("remember message ids", lambda: recorder.remember_sent_messages(
-            user_id=private[0].chat.id, message_ids=ids))
+            user_id=chat_id, message_ids=ids, missed=_deleting_missed(context, chat_id)))
 
 
 def take_from_memory(chat_data: dict[Any, Any] | None) -> set[int]:
@@ -103,27 +113,53 @@ class TakenIds:
 
 
 async def take_all(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> TakenIds:
-    """The remembered ids of this private chat (memory and storage), forgetting them;
-    `give_back` what could not be deleted."""
+    """The remembered ids of this private chat (memory, forgetting them, and storage); tell
+    `erased` what became of them."""
     ids = take_from_memory(context.chat_data)
     recorder = recorder_of(context)
     if recorder is None:
         return TakenIds(sorted(ids), complete=True)
     stored = await recorder.recent_message_ids(user_id=user_id)
-    if stored:
-        await call_safely("forget message ids",
-                          lambda: recorder.forget_recent_messages(user_id=user_id,
-                                                                  message_ids=stored))
     ids.update(stored or ())
     return TakenIds(sorted(ids), complete=stored is not None)
 
 
-async def give_back(context: ContextTypes.DEFAULT_TYPE, user_id: int,
-                    ids: Iterable[int]) -> None:
-    """Remember again ids that could not be deleted, so "coba lagi" can still reach them."""
-    kept = list(ids)
-    return_to_memory(context.chat_data, kept)
+async def erased(context: ContextTypes.DEFAULT_TYPE, user_id: int, result: EraseResult, *,
+                 erased_at: datetime | None = None) -> None:
+    """Storage forgets what was deleted (`erased_at`: when that erase was caused, by default
+    the current update); what could not be deleted is remembered again, so "coba lagi" and
+    the next erase still reach it."""
+    return_to_memory(context.chat_data, result.left)
     recorder = recorder_of(context)
-    if recorder is not None and kept:
+    if recorder is None:
+        return
+    if result.deleted:
+        await call_safely("forget message ids", lambda: recorder.mark_messages_deleted(
+            user_id=user_id, message_ids=result.deleted, erased_at=erased_at))
+    if result.left:
         await call_safely("remember message ids", lambda: recorder.remember_sent_messages(
-            user_id=user_id, message_ids=kept))
+            user_id=user_id, message_ids=result.left))
+
+
+def _deleting_missed(context: ContextTypes.DEFAULT_TYPE,
+                     chat_id: int) -> Callable[[MissedByErase], None]:
+    """What storage calls when ids of this chat arrived after an erase that missed them: delete
+    those messages now (in a task: storage's writer must not wait for Telegram)."""
+    def delete_missed(missed: MissedByErase) -> None:
+        if not context.application.running:  # stopping: stored, so the next erase finds them
+            logger.warning("Hapus jejak: %d late messages left for the next erase (stopping)",
+                           len(missed.ids))
+            return
+        context.application.create_task(_delete_late(context, chat_id, missed),
+                                        name="hapus-jejak-late-ids")
+    return delete_missed
+
+
+async def _delete_late(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                       missed: MissedByErase) -> None:
+    kept = take_from_memory(context.chat_data) - set(missed.ids)
+    return_to_memory(context.chat_data, sorted(kept))
+    result = await erase_messages(context.bot, chat_id, missed.ids)
+    logger.info("Hapus jejak: %d late messages deleted after an erase on another worker, %d "
+                "left", len(result.deleted), len(result.left))
+    await erased(context, chat_id, result, erased_at=missed.erased_at)

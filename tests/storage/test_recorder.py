@@ -219,10 +219,12 @@ async def test_recent_messages_for_hapus_jejak(
     assert await recorder.recent_message_ids(user_id=USER) == [13]
 
     await recorder.remember_sent_messages(user_id=USER, message_ids=[14])  # another worker's
-    await recorder.forget_recent_messages(user_id=USER, message_ids=[13])  # what an erase read
+    await recorder.mark_messages_deleted(user_id=USER, message_ids=[13])  # what an erase read
     assert await recorder.recent_message_ids(user_id=USER) == [14]
-    await recorder.forget_recent_messages(user_id=USER, message_ids=[])
+    await recorder.mark_messages_deleted(user_id=USER, message_ids=[])
     assert await recorder.recent_message_ids(user_id=USER) == [14]
+    await recorder.remember_sent_messages(user_id=USER, message_ids=[13])  # a late write
+    assert await recorder.recent_message_ids(user_id=USER) == [14]  # 13 stays deleted
     assert await recorder.recent_message_ids(user_id=OTHER_USER) == []  # also too old now
 
 
@@ -311,7 +313,7 @@ async def test_a_broken_database_is_logged_never_raised(
         assert await recorder.record_feedback(user_id=USER, faq_id="modus", helpful=True) is False
         await recorder.remember_sent_messages(user_id=USER, message_ids=[1])
         assert await recorder.recent_message_ids(user_id=USER) is None  # unknown, not "none"
-        await recorder.forget_recent_messages(user_id=USER, message_ids=[1])
+        await recorder.mark_messages_deleted(user_id=USER, message_ids=[1])
         assert await recorder.delete_user_data(user_id=USER) == DELETE_FAILED
         await recorder.set_subscribed(user_id=USER, subscribed=True)
         assert await recorder.is_subscribed(user_id=USER) is False

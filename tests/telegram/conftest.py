@@ -153,14 +153,16 @@ class FakeRecorder:
         self.calls.append(("record_feedback", arguments))
         return True
 
-    async def remember_sent_messages(self, *, user_id: int, message_ids: list[int]) -> None:
+    async def remember_sent_messages(self, *, user_id: int, message_ids: list[int],
+                                     missed: Any = None) -> None:
         self.calls.append(("remember_sent_messages", {"user_id": user_id}))
         self.message_ids.setdefault(user_id, []).extend(message_ids)
 
     async def recent_message_ids(self, *, user_id: int) -> list[int] | None:
         return list(self.message_ids.get(user_id, []))
 
-    async def forget_recent_messages(self, *, user_id: int, message_ids: list[int]) -> None:
+    async def mark_messages_deleted(self, *, user_id: int, message_ids: list[int],
+                                    erased_at: Any = None) -> None:
         forgotten = set(message_ids)
         kept = [m for m in self.message_ids.get(user_id, []) if m not in forgotten]
         self.message_ids[user_id] = kept

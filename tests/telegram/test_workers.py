@@ -25,7 +25,7 @@ from bot.storage.keys import PseudonymousKeys
 from bot.storage.models import Base, UpdateRecord, UtcDateTime
 from bot.storage.write_behind import WriteBehind
 from bot.telegram.app import build_application
-from bot.telegram.botdata import SETTINGS_KEY, STORAGE_KEY
+from bot.telegram.botdata import INTERACTION_RECORDER_KEY, SETTINGS_KEY, STORAGE_KEY
 from bot.telegram.runner import receiver_for
 from tests.fake_bot_api import FakeBotApi, RecordedCall
 from tests.telegram.conftest import FAST_RETRY, buttons, make_settings, running
@@ -331,3 +331,19 @@ async def test_hapus_jejak_on_another_worker_deletes_a_message_still_being_answe
         assert message["message"]["message_id"] in deleted
         assert answered.result["message_id"] in deleted
         api.delays.clear()
+
+        # A's reply reaches the chat after the erase: A learns so from storage and deletes it.
+        await asyncio.wait_for(worker_a.update_queue.join(), 10)
+        late = {c.result["message_id"] for c in api.calls[before:]
+                if c.method == "sendMessage" and c.ok}
+        assert late
+
+        def deleted_since_tap() -> set[int]:
+            return {int(i) for c in api.calls[tapped:] if c.ok and c.method == "deleteMessages"
+                    for i in c.params["message_ids"]}
+
+        await api.wait_for(lambda: late <= deleted_since_tap())
+        for worker in (worker_a, worker_b):
+            assert await worker.bot_data[STORAGE_KEY].writer.flush()
+        recorder = worker_b.bot_data[INTERACTION_RECORDER_KEY]
+        assert await recorder.recent_message_ids(user_id=user) == []

@@ -60,8 +60,10 @@ class Knowledge:
         frequencies: Counter[str] = Counter()
         for text in _domain_texts(content):
             frequencies.update(plain.normalise(text).tokens)
+        names = {token for text in _place_names(content) for token in plain.normalise(text).tokens}
         normaliser = Normaliser(
-            slang, SpellingCorrector(frequencies, dict(frequencies)), phrases=phrases
+            slang, SpellingCorrector(frequencies, dict(frequencies), names=names),
+            phrases=phrases,
         )
         intents = IntentModel.train(
             training_examples(content), normalise=normaliser.normalise,
@@ -91,9 +93,15 @@ def _domain_texts(content: ContentBundle) -> list[str]:
     texts: list[str] = []
     for entry in content.faq.faqs:
         texts += [entry.question, *entry.examples, strip_html(entry.answer)]
+    return [*texts, *_place_names(content), *(c.name for c in content.faq.channels)]
+
+
+def _place_names(content: ContentBundle) -> list[str]:
+    """Kaltim's regions and the countries, with their aliases: what a capitalised word that is
+    not quite a known word may be repaired towards ("Balikpapn", but not "Juanda" -> "janda")."""
+    names: list[str] = []
     for region in content.stats.regions:
-        texts += [region.name, *region.aliases]
-    texts += [c.name for c in content.faq.channels]
+        names += [region.name, *region.aliases]
     for country in content.faq.places.countries:
-        texts += [country.name, *country.aliases]
-    return texts
+        names += [country.name, *country.aliases]
+    return names

@@ -23,6 +23,12 @@ MAX_CORRECTED_WORDS = 150
 MAX_REPAIRS = 40
 """Distinct unknown words repaired in one message (a real story has a handful), so a pasted
 wall of made-up words costs about a millisecond."""
+CLITICS = ("nya", "ku", "mu")
+MIN_CLITIC_BASE = 2
+""""hp" + "nya"; a one-letter base would read "aku" as "a" + "ku"."""
+_WORD = re.compile(r"[^\W\d_]+")
+_NAME_INSIDE_SENTENCE = re.compile(r"(?<=[a-z0-9,;:)] )([A-Z][a-z]+)\b")
+"""A capital right after a word, a comma or a bracket, not after a full stop."""
 _URL = re.compile(r"(https?://|www\.)\S+")
 _REDUPLICATION = re.compile(r"\b([a-z]+)(?:-\1\b|2\b)")
 _REPEATED_LETTER = re.compile(r"([a-z])\1+")
@@ -67,6 +73,17 @@ def _without_accents(run: re.Match[str]) -> str:
     return "".join(c for c in run.group() if not unicodedata.combining(c))
 
 
+def _names(text: str) -> frozenset[str]:
+    """Words written with a capital inside a sentence ("di bandara Juanda"): names, which typo
+    repair only turns into place names ("Juanda" was "janda"). None when most words have
+    capitals: in a Title Case Message they say nothing."""
+    words = _WORD.findall(text)
+    capitalised = [m.group(1) for m in _NAME_INSIDE_SENTENCE.finditer(text)]
+    if not capitalised or 2 * sum(w[0].isupper() for w in words) > len(words):
+        return frozenset()
+    return frozenset(word.lower() for word in capitalised)
+
+
 class Normaliser:
     def __init__(self, slang: Mapping[str, str], corrector: SpellingCorrector | None = None,
                  phrases: Mapping[str, str] | None = None) -> None:
@@ -91,15 +108,27 @@ class Normaliser:
         tokens: list[str] = []
         for raw in _NOT_WORD.split(folded):
             # "gakbisa", "sy2" and digits glued to words are left to the character n-grams.
-            expansion = slang.get(raw)
+            expansion = slang.get(raw) or self._with_clitic(raw)
             if expansion is not None:
                 tokens += expansion
             elif raw:
                 tokens.append(raw)
         if self._corrector is not None:
             tokens[:MAX_CORRECTED_WORDS] = self._corrector.correct_all(
-                tokens[:MAX_CORRECTED_WORDS], MAX_REPAIRS)
+                tokens[:MAX_CORRECTED_WORDS], MAX_REPAIRS, names=_names(text[:MAX_INPUT_CHARS]))
         return NormalisedText(self._join_phrases(tokens))
+
+    def _with_clitic(self, raw: str) -> list[str] | None:
+        """"hpnya" -> "teleponnya", "adingku" -> "adikku": a slang word with -nya, -ku or -mu
+        is expanded with the ending kept, before typo repair can turn it into another word
+        ("hpnya" was "hanya")."""
+        for clitic in CLITICS:
+            base = raw[: -len(clitic)]
+            if raw.endswith(clitic) and len(base) >= MIN_CLITIC_BASE:
+                expansion = self._slang.get(base)
+                if expansion is not None:
+                    return [*expansion[:-1], expansion[-1] + clitic]
+        return None
 
     def _join_phrases(self, tokens: list[str]) -> tuple[str, ...]:
         """Left to right, each phrase taking its words; only positions where a phrase can

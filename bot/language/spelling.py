@@ -37,20 +37,24 @@ def _edit_distance(a: str, b: str) -> int:
 class SpellingCorrector:
     """Maps an unknown word to the one domain word within edit distance 1 (2 for long words)."""
 
-    def __init__(self, vocabulary: Iterable[str],
-                 frequencies: dict[str, int] | None = None) -> None:
+    def __init__(self, vocabulary: Iterable[str], frequencies: dict[str, int] | None = None,
+                 *, names: Iterable[str] = ()) -> None:
         self._vocabulary = frozenset(w for w in vocabulary if len(w) >= MIN_LENGTH)
         self._frequencies = frequencies or {}
+        self._names = frozenset(names)
+        """Place names: the only repairs allowed for a word written as a name."""
         self._index: dict[str, set[str]] = defaultdict(set)
         for word in self._vocabulary:
             self._index[word].add(word)
             for deleted in _deletes(word):
                 self._index[deleted].add(word)
 
-    def correct_all(self, words: Sequence[str], limit: int) -> list[str]:
+    def correct_all(self, words: Sequence[str], limit: int,
+                    names: frozenset[str] = frozenset()) -> list[str]:
         """`words` with at most `limit` distinct unknown words repaired, the first ones met:
         a pasted wall of made-up words costs a millisecond, and the same message always gets
-        the same repairs."""
+        the same repairs. Words in `names` (written with a capital) are only repaired towards
+        place names: "Balikpapn" is Balikpapan, "Juanda" is not "janda"."""
         repaired: dict[str, str] = {}
         corrected = []
         for word in words:
@@ -58,7 +62,8 @@ class SpellingCorrector:
                 if len(repaired) >= limit or not self._needs_repair(word):
                     corrected.append(word)
                     continue
-                repaired[word] = self._repair(word)
+                repair = self._repair(word)
+                repaired[word] = repair if word not in names or repair in self._names else word
             corrected.append(repaired[word])
         return corrected
 

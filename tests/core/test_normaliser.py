@@ -22,6 +22,27 @@ def test_normalises_informal_text(knowledge: Knowledge, raw: str, expected: str)
     assert knowledge.normaliser.normalise(raw).text == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("hpnya disita majikan", "teleponnya disita majikan"),  # was "hanya disita majikan"
+    ("adingku dibawa orang", "adikku dibawa orang"),
+    ("ortunya tidak tahu", "orang tuanya tidak tahu"),
+    ("aku dan kamu", "aku dan kamu"),  # "a" + "ku" is not a slang word with an ending
+])
+def test_slang_keeps_its_ending(knowledge: Knowledge, raw: str, expected: str) -> None:
+    assert knowledge.normaliser.normalise(raw).text == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("saya di bandara Juanda", "saya di bandara juanda"),  # a name, not "janda"
+    ("saya di bandara juanda", "saya di bandara janda"),  # no capital: repaired as before
+    ("Saya Di Bandara Juanda", "saya di bandara janda"),  # Title Case says nothing
+    ("kerja di Balikpapn, Samarnda", "kerja di balikpapan samarinda"),  # towards places only
+])
+def test_a_capitalised_word_is_repaired_only_into_a_place(knowledge: Knowledge, raw: str,
+                                                          expected: str) -> None:
+    assert knowledge.normaliser.normalise(raw).text == expected
+
+
 def test_everyday_words_are_not_corrected_into_domain_words(knowledge: Knowledge) -> None:
     # "kapan" (when) is one letter from "kapal" (ship) but is a real word.
     assert knowledge.normaliser.normalise("kapan").text == "kapan"

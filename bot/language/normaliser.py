@@ -77,9 +77,11 @@ def _names(text: str) -> frozenset[str]:
     """Words written with a capital inside a sentence ("di bandara Juanda"): names, which typo
     repair only turns into place names ("Juanda" was "janda"). None when most words have
     capitals: in a Title Case Message they say nothing."""
+    capitalised = _NAME_INSIDE_SENTENCE.findall(text)
+    if not capitalised:  # most messages: one pass, no word list
+        return frozenset()
     words = _WORD.findall(text)
-    capitalised = [m.group(1) for m in _NAME_INSIDE_SENTENCE.finditer(text)]
-    if not capitalised or 2 * sum(w[0].isupper() for w in words) > len(words):
+    if 2 * sum(w[0].isupper() for w in words) > len(words):
         return frozenset()
     return frozenset(word.lower() for word in capitalised)
 

@@ -74,6 +74,7 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("kalau saya pergi, adik saya akan dicelakai", "ancaman"),
     ("bos mengancam memecat saya dan memukul saya tiap hari", "kekerasan"),
     ("saya dijual ke germo, sekarang tidak boleh keluar", "dipaksa"),
+    ("kami diperlakukan seperti budak di kebun, tolong", "dipaksa"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
         knowledge: Knowledge, text: str, signal: str) -> None:
@@ -110,6 +111,9 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("berita hari ini: para pekerja kapal mengaku dipukul mandor", "general-question"),
     ("dulu waktu kerja di arab saya sering dipukul, tapi itu sudah lama, sekarang saya buka "
      "warung", "over"),
+    ("kata acil itu jual beli budak kaya jaman bahari, masih ada kah?", "no-danger"),
+    ("ponakan saya dijual ke karaoke dan baru diselamatkan bulan lalu, haknya apa?", "over"),
+    ("gimana cara pelaku pakai tawaran kerja buat menjebak orang?", "general-question"),
 ])
 def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
                                                       reason: str) -> None:

@@ -129,3 +129,39 @@ async def test_close_writes_what_is_queued(
     assert await _events(session_factory) == 30
     assert not await recorder.record_reply(user_id=USER, text="x", reply=faq_reply("modus"))
     assert queue.stats.dropped == 1  # after close: refused and counted
+
+
+async def test_a_follow_up_gets_the_committed_result_and_a_failing_one_stops_nothing(
+    session_factory: async_sessionmaker[AsyncSession], writer: WriteBehind,
+) -> None:
+    results: list[int] = []
+
+    async def count(session: AsyncSession) -> int:
+        return await session.scalar(select(func.count()).select_from(MessageEvent)) or 0
+
+    def broken(result: int) -> None:
+        raise RuntimeError("a bug in a follow-up")
+
+    assert writer.submit("count", count, then=broken)
+    assert writer.submit("count", count, then=results.append)
+    assert await writer.flush()
+    assert results == [0]
+    assert writer.stats.written == 2 and writer.stats.dropped == 0
+
+
+async def test_a_dropped_write_has_no_follow_up(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    queue = WriteBehind(session_factory, capacity=1)  # not started: the second does not fit
+    called: list[object] = []
+
+    async def nothing(session: AsyncSession) -> None:
+        return None
+
+    assert queue.submit("first", nothing, then=called.append)
+    assert not queue.submit("second", nothing, then=called.append)
+    assert called == [] and queue.stats.dropped == 1
+    queue.start()
+    assert await queue.flush()
+    assert called == [None]  # the first, once written
+    await queue.close()

@@ -361,7 +361,10 @@ def _decide(evidence: _Evidence) -> Assessment:
         return Assessment(False, "past", ids)
     if Role.GENERAL in found and not (pressing_here or evidence.personal):
         return Assessment(False, "general-question", ids)
-    if Role.OFF_TOPIC in found and not alarm and len(strong) < 2:
+    if Role.OFF_TOPIC in found and not alarm and len(strong) < 2 and not (
+            plea and now and len(counted) >= 2):
+        # A plea, now, with two kinds of danger is not a loan-app complaint or a game: "tolong
+        # adik saya dibawa lari om yang dikenal dari game, tadi teleponnya mati".
         return Assessment(False, "off-topic", ids)
     if strong:
         return Assessment(True, "strong-signal", ids)

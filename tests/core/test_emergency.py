@@ -114,6 +114,15 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("kata acil itu jual beli budak kaya jaman bahari, masih ada kah?", "no-danger"),
     ("ponakan saya dijual ke karaoke dan baru diselamatkan bulan lalu, haknya apa?", "over"),
     ("gimana cara pelaku pakai tawaran kerja buat menjebak orang?", "general-question"),
+    ("saya penasaran, kerja paksa itu contohnya seperti apa?", "general-question"),
+    ("lagi viral di facebook ada anak diculik buat dijual organnya, benar tidak?",
+     "general-question"),
+    ("pelaku yang menyekap kakak saya sudah disidang, bisa minta ganti rugi?", "over"),
+    ("kakak saya di sabah paspornya hilang, dia mau pulang, urusnya bagaimana?",
+     "weak-signal-alone"),
+    ("saya mau kerja ke brunei lewat jalan tikus, bahaya kah?", "weak-signal-alone"),
+    ("kami mau penyuluhan soal bahaya tppo, siapa lagi yang perlu diundang?", "no-danger"),
+    ("nomor admin tidak aktif sampai sekarang, uang saya bagaimana?", "no-danger"),
 ])
 def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
                                                       reason: str) -> None:
@@ -160,6 +169,13 @@ def test_what_is_still_going_on_overrides_the_past(knowledge: Knowledge) -> None
 def test_two_strong_signals_outweigh_an_off_topic_word(knowledge: Knowledge) -> None:
     text = "dc pinjol datang ke rumah, memukul saya dan mengancam membunuh"
     assert knowledge.emergency.is_emergency(knowledge.normaliser.normalise(text))
+
+
+def test_a_plea_now_with_two_kinds_of_danger_outweighs_an_off_topic_word(
+        knowledge: Knowledge) -> None:
+    text = "tolong anak saya dibawa lari orang yang dia kenal dari game, tadi hpnya mati"
+    assessment = knowledge.emergency.assess(knowledge.normaliser.normalise(text))
+    assert assessment.emergency, assessment
 
 
 @pytest.mark.parametrize("name", DEV_SETS)

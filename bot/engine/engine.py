@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from bot.content.models import FaqEntry
 from bot.engine.knowledge import Knowledge
 from bot.engine.replies import ReplyBuilder
 from bot.engine.reply import Intent, Reply
@@ -113,7 +114,8 @@ class Engine:
             local_help = knowledge.content.faqs_by_id.get(LOCAL_HELP_FAQ_ID)
             if local_help is None:
                 return builder.channels(places)
-            return builder.faq(local_help, places=places)
+            return builder.faq(self._story_answer(knowledge, reading) or local_help,
+                               places=places)
         # Numbers are asked for in the asking sentence: a story's others mention years and
         # cases ("bulan depan", "kasus di kampung sebelah") without asking for them.
         query = knowledge.stats_parser.parse(reading.asking_normalised, reading.asking)
@@ -164,6 +166,17 @@ class Engine:
         if reading.asking is reading.text:
             return True
         return self.policy.decide(reading.ranking).outcome is not Outcome.OFFTOPIC
+
+    def _story_answer(self, knowledge: Knowledge, reading: _Reading) -> FaqEntry | None:
+        """The FAQ a story asking where to turn is answered with outright ("paid 12 million to
+        an agency that closed, where do I report?" is about the lost fee): the region's
+        services follow it. None for a short message, or when the model would not answer."""
+        if reading.asking is reading.text:
+            return None
+        decision = self.policy.decide(reading.ranking)
+        if decision.outcome is not Outcome.ANSWER:
+            return None
+        return knowledge.content.faqs_by_id[decision.candidates[0]]
 
     def _emergency(self, knowledge: Knowledge, builder: ReplyBuilder, places: PlaceMention,
                    reading: _Reading) -> Reply:

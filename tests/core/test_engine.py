@@ -151,6 +151,19 @@ def test_local_help_is_for_the_topic_not_for_any_request_for_help(engine: Engine
     assert engine.reply_to("saya di Berau, lapor TPPO ke mana?").faq_id == "layanan-kaltim"
 
 
+def test_a_story_asking_where_to_turn_gets_its_own_answer_with_the_local_services(
+        engine: Engine) -> None:
+    """The lost fee is the question; the services of the town named follow the answer."""
+    reply = engine.reply_to(
+        "Bulan Maret saya setor 9 juta ke sebuah PT di Balikpapan supaya diberangkatkan kerja "
+        "ke Korea. Sampai sekarang tidak ada kabar keberangkatan, kantornya sudah kosong. "
+        "Uang saya bisa kembali tidak, dan harus lapor ke mana?")
+    assert (reply.intent, reply.faq_id) == (Intent.FAQ, "agen-kabur-uang")
+    assert "Layanan di Balikpapan" in reply.html
+    assert engine.reply_to("saya di Balikpapan, lapor TPPO ke mana?").faq_id == (
+        "layanan-kaltim")
+
+
 def test_a_number_for_another_public_service_is_not_answered_with_trafficking_services(
         engine: Engine, content: ContentBundle) -> None:
     """"nomor pln balikpapan": a place and "nomor", but not a question for this bot."""

@@ -29,7 +29,8 @@ from bot.understanding.features import content_terms
 from bot.understanding.model import Ranking, Scored
 
 DEV_SETS = ("questions.yaml", "questions_extra.yaml", "dev_narrative.yaml",
-            "dev_narrative_2.yaml", "dev_narrative_3.yaml", "dev_narrative_4.yaml")
+            "dev_narrative_2.yaml", "dev_narrative_3.yaml", "dev_narrative_4.yaml",
+            "dev_narrative_5.yaml")
 """The development sets under tests/data, in the order they are read."""
 NARRATIVE_WORDS = 30
 """Items of the older question sets longer than this count as narratives."""

@@ -110,6 +110,11 @@ def _about_label(signal_id: str) -> str:
     return f"about:{signal_id}"
 
 
+_NAMES_PERSON = "names-person"
+"""On a phrase with a person word in it ("menawarkan anak"): the danger is to that person, so
+no `kecuali_tentang` word before it makes it about a thing ("akun facebook menawarkan anak")."""
+
+
 class _TermIndex:
     """Words (every affixed form) and phrases (word for word) to the labels they carry."""
 
@@ -136,13 +141,16 @@ class _TermIndex:
                 self._add_phrase(tokens, label)
 
     def _add_phrase(self, tokens: tuple[str, ...], label: str) -> None:
+        """The person words must be in the index already (`EmergencyDetector` adds the roles
+        before the danger signals)."""
         self._phrase_starts.add(tokens[0])
         entries = self._phrases.setdefault((tokens[0], tokens[1]), [])
         for phrase, labels in entries:
             if phrase == tokens:
                 labels.add(label)
                 return
-        entries.append((tokens, {label}))
+        names_person = any(Role.PERSON in self._words.get(token, ()) for token in tokens)
+        entries.append((tokens, {label, _NAMES_PERSON} if names_person else {label}))
         entries.sort(key=lambda entry: -len(entry[0]))
 
     def scan(self, tokens: Sequence[str]) -> list[_Hit]:
@@ -243,7 +251,8 @@ class EmergencyDetector:
         if _possibility_before(feared, len(feared)) or (
                 negation is not None and _possibility_before(before, negation)):
             return False
-        if _about_someone_else(before, _about_label(signal.id)):
+        if _NAMES_PERSON not in hit.labels and _about_someone_else(before,
+                                                                  _about_label(signal.id)):
             return False
         if hit.is_phrase:
             return negation is None or signal.ingkar == "wajib"

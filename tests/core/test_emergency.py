@@ -21,13 +21,17 @@ from tests.content_copy import ContentCopy
 
 DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
             for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
-                         "dev_emergency_4.yaml", "dev_emergency_5.yaml", "dev_emergency_6.yaml")}
-MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5}
+                         "dev_emergency_4.yaml", "dev_emergency_5.yaml", "dev_emergency_6.yaml",
+                         "dev_emergency_7.yaml")}
+MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5,
+                        "dev_emergency_7.yaml": 3}
 """Per set, 2 unless named. dev_emergency_4's near misses are the hardest: a receptionist whose
 job is 'melayani tamu', news about 'ABK' (read 'anak buah kapal') 'sekarang', and an agent named
 many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message. In
 dev_emergency_5, a thesis, a novel and a press report told in the first person, a father's past
-('dulu ... sekarang apakah') and a mother imagining her daughter beaten."""
+('dulu ... sekarang apakah') and a mother imagining her daughter beaten. In dev_emergency_7, a
+mother who reads news of people sold, a mine's mess locked at night by company rule, and a
+tanker crew not allowed ashore for six months."""
 
 
 def _typed_words(content: ContentBundle) -> list[str]:
@@ -74,6 +78,17 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("kalau saya pergi, adik saya akan dicelakai", "ancaman"),
     ("bos mengancam memecat saya dan memukul saya tiap hari", "kekerasan"),
     ("saya dijual ke germo, sekarang tidak boleh keluar", "dipaksa"),
+    ("kata suami saya di kapal kalau istirahat dipukul mandor pakai selang", "kekerasan"),
+    ("ada akun instagram menawarkan anak kelas 2 smp, katanya bisa dijemput malam ini",
+     "dipaksa"),
+    ("adik saya pergi sama orang yang ngaku agen dua hari lalu, sejak kemarin hp mati",
+     "hilang-kontak"),
+    ("anak saya dulu pernah kabur dari rumah, tapi sekarang sudah 5 hari tidak pulang sejak "
+     "pamit ketemu kenalan facebook", "hilang-kontak"),
+    ("keponakan saya kerja di perusahaan game online di kamboja, disuruh menipu, kalau tidak "
+     "capai target disetrum", "kekerasan"),
+    ("perusahaan minta keluarga bayar ganti rugi kontrak 40 juta baru dia boleh pulang",
+     "utang-untuk-pulang"),
     ("kami diperlakukan seperti budak di kebun, tolong", "dipaksa"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
@@ -123,6 +138,11 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("saya mau kerja ke brunei lewat jalan tikus, bahaya kah?", "weak-signal-alone"),
     ("kami mau penyuluhan soal bahaya tppo, siapa lagi yang perlu diundang?", "no-danger"),
     ("nomor admin tidak aktif sampai sekarang, uang saya bagaimana?", "no-danger"),
+    ("daging kambing dipukul dulu biar empuk ya?", "no-danger"),
+    ("kemarin kakak saya tidak bisa dihubungi, tapi barusan dia sudah telepon", "over"),
+    ("tahun lalu saya disekap di mes dan diselamatkan polisi, sekarang saya kuliah", "over"),
+    ("kasus adik saya yang dulu dipukul majikan sedang ditangani penyidik, haknya apa?",
+     "over"),
 ])
 def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
                                                       reason: str) -> None:

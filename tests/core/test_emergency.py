@@ -22,20 +22,24 @@ from tests.content_copy import ContentCopy
 DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
             for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
                          "dev_emergency_4.yaml", "dev_emergency_5.yaml", "dev_emergency_6.yaml",
-                         "dev_emergency_7.yaml", "dev_emergency_8.yaml")}
+                         "dev_emergency_7.yaml", "dev_emergency_8.yaml", "dev_emergency_9.yaml")}
 MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5,
-                        "dev_emergency_7.yaml": 3, "dev_emergency_8.yaml": 3}
-MAX_DEV_MISSED = {"dev_emergency_8.yaml": 2}
+                        "dev_emergency_7.yaml": 3, "dev_emergency_8.yaml": 3,
+                        "dev_emergency_9.yaml": 5}
+MAX_DEV_MISSED = {"dev_emergency_8.yaml": 2, "dev_emergency_9.yaml": 1}
 """Per set, none unless named. dev_emergency_8 tells danger without its words; left: a woman to
 be fetched tomorrow for Cambodia whose KTP was taken, and a girl fetched at night by different
-men (both read as worries, not yet events)."""
+men (both read as worries, not yet events). dev_emergency_9 (long stories ending in a calm
+question): a bride abroad whose story starts 'tahun lalu' and never says 'sekarang'."""
 """Per set, 2 unless named. dev_emergency_4's near misses are the hardest: a receptionist whose
 job is 'melayani tamu', news about 'ABK' (read 'anak buah kapal') 'sekarang', and an agent named
 many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message. In
 dev_emergency_5, a thesis, a novel and a press report told in the first person, a father's past
 ('dulu ... sekarang apakah') and a mother imagining her daughter beaten. In dev_emergency_7, a
 mother who reads news of people sold, a mine's mess locked at night by company rule, and a
-tanker crew not allowed ashore for six months. In dev_emergency_8, a boarding school's rules, a
+tanker crew not allowed ashore for six months. In dev_emergency_9, stories of a film, a novel and
+an old case whose writer speaks in the next sentence (sentence ends are not seen). In
+dev_emergency_8, a boarding school's rules, a
 husband at a mine who called back ('nomor darurat' is the typed word), and a holiday ferry
 ticket 'dijual' in a sentence about the children."""
 
@@ -102,6 +106,8 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("dia bilang foto saya akan disebar kalau saya pulang, sekarang saya di hotel", "ancaman"),
     ("hp kami dikumpulkan mandor, kalau telepon dia ikut dengar semua", "dokumen-ditahan"),
     ("bu saya tidak tahu ini di mana, mobilnya jalan terus", "diculik"),
+    ("murid saya dibawa pamannya kerja di kapal, kalau menolak dia dipukul, sampai sekarang "
+     "masih di sana. apakah ini termasuk eksploitasi anak?", "kekerasan"),
     ("kami diperlakukan seperti budak di kebun, tolong", "dipaksa"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(

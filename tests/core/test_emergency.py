@@ -22,7 +22,8 @@ from tests.content_copy import ContentCopy
 DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="utf-8"))
             for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
                          "dev_emergency_4.yaml", "dev_emergency_5.yaml", "dev_emergency_6.yaml",
-                         "dev_emergency_7.yaml", "dev_emergency_8.yaml", "dev_emergency_9.yaml")}
+                         "dev_emergency_7.yaml", "dev_emergency_8.yaml", "dev_emergency_9.yaml",
+                         "dev_emergency_10.yaml")}
 MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5,
                         "dev_emergency_7.yaml": 3, "dev_emergency_8.yaml": 3,
                         "dev_emergency_9.yaml": 5}
@@ -108,6 +109,11 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("bu saya tidak tahu ini di mana, mobilnya jalan terus", "diculik"),
     ("murid saya dibawa pamannya kerja di kapal, kalau menolak dia dipukul, sampai sekarang "
      "masih di sana. apakah ini termasuk eksploitasi anak?", "kekerasan"),
+    ("saya tidak bohong pak, madam pukul saya pakai sapu sampai berdarah", "kekerasan"),
+    ("agen bilang kalau saya mengadu ke kbri saya akan dipenjara", "ancaman"),
+    ("dibawa ke pulau, tidak ada perahu untuk pulang, mandor bawa pistol", "tidak-boleh-pergi"),
+    ("kakak saya berangkat ke malaysia bulan februari. sejak maret tidak ada kabar sama "
+     "sekali, kami takut dia kenapa-kenapa", "hilang-kontak"),
     ("kami diperlakukan seperti budak di kebun, tolong", "dipaksa"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
@@ -163,6 +169,9 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("di pelajaran sejarah kami belajar tentang kerja rodi zaman belanda", "general-question"),
     ("pesawat delay, penumpang tidak boleh keluar ruang tunggu, bisa minta kompensasi?",
      "off-topic"),
+    ("anak saya kena demam berdarah, rumah sakit mana yang bagus?", "no-danger"),
+    ("apakah saya akan dipenjara kalau kerja di malaysia tanpa permit?", "no-danger"),
+    ("tolong info jadwal kapal dari tawau, saya mau pulang lebaran", "off-topic"),
     ("kemarin kakak saya tidak bisa dihubungi, tapi barusan dia sudah telepon", "over"),
     ("tahun lalu saya disekap di mes dan diselamatkan polisi, sekarang saya kuliah", "over"),
     ("kasus adik saya yang dulu dipukul majikan sedang ditangani penyidik, haknya apa?",

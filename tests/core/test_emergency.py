@@ -23,7 +23,7 @@ DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="ut
             for name in ("dev_emergency.yaml", "dev_emergency_2.yaml", "dev_emergency_3.yaml",
                          "dev_emergency_4.yaml", "dev_emergency_5.yaml", "dev_emergency_6.yaml",
                          "dev_emergency_7.yaml", "dev_emergency_8.yaml", "dev_emergency_9.yaml",
-                         "dev_emergency_10.yaml")}
+                         "dev_emergency_10.yaml", "dev_emergency_11.yaml")}
 MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5,
                         "dev_emergency_7.yaml": 3, "dev_emergency_8.yaml": 3,
                         "dev_emergency_9.yaml": 5}
@@ -114,6 +114,12 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("dibawa ke pulau, tidak ada perahu untuk pulang, mandor bawa pistol", "tidak-boleh-pergi"),
     ("kakak saya berangkat ke malaysia bulan februari. sejak maret tidak ada kabar sama "
      "sekali, kami takut dia kenapa-kenapa", "hilang-kontak"),
+    ("adikku lagi video call sama om om dari game, om itu nyuruh dia buka baju", "dipaksa"),
+    ("dia bilang kalau aku gak dateng besok fotonya disebar ke grup sekolah", "ancaman"),
+    ("anak saya dichat pacar online, disuruh kabur malam ini, sekarang sudah tidak ada di "
+     "kamar", "dibawa-orang-asing"),
+    ("tadi ada gadis kabur dari tempat penampungan, orang yang mengejarnya masih mencari di "
+     "sekitar sini", "kabur-dari"),
     ("kami diperlakukan seperti budak di kebun, tolong", "dipaksa"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
@@ -172,6 +178,13 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("anak saya kena demam berdarah, rumah sakit mana yang bagus?", "no-danger"),
     ("apakah saya akan dipenjara kalau kerja di malaysia tanpa permit?", "no-danger"),
     ("tolong info jadwal kapal dari tawau, saya mau pulang lebaran", "off-topic"),
+    ("aku lagi baca novel tentang perempuan yang paspornya ditahan, sedih banget",
+     "general-question"),
+    ("ada webtoon tentang cewek dikurung manajernya, ada rekomendasi yang mirip?",
+     "general-question"),
+    ("kami mau menuntut agen yang dulu menjual anak kami, ada bantuan hukum gratis?", "over"),
+    ("suami saya mau kerja lagi ke sabah, tapi kali ini lewat jalur resmi, jangan seperti dulu "
+     "yang serba sembunyi", "weak-signal-alone"),
     ("kemarin kakak saya tidak bisa dihubungi, tapi barusan dia sudah telepon", "over"),
     ("tahun lalu saya disekap di mes dan diselamatkan polisi, sekarang saya kuliah", "over"),
     ("kasus adik saya yang dulu dipukul majikan sedang ditangani penyidik, haknya apa?",

@@ -27,22 +27,21 @@ DEV_SETS = {name: YAML(typ="safe").load((DATA_DIR / name).read_text(encoding="ut
 MAX_DEV_FALSE_ALARMS = {"dev_emergency_4.yaml": 4, "dev_emergency_5.yaml": 5,
                         "dev_emergency_7.yaml": 3, "dev_emergency_8.yaml": 3,
                         "dev_emergency_9.yaml": 5}
-MAX_DEV_MISSED = {"dev_emergency_8.yaml": 2, "dev_emergency_9.yaml": 1}
-"""Per set, none unless named. dev_emergency_8 tells danger without its words; left: a woman to
-be fetched tomorrow for Cambodia whose KTP was taken, and a girl fetched at night by different
-men (both read as worries, not yet events). dev_emergency_9 (long stories ending in a calm
-question): a bride abroad whose story starts 'tahun lalu' and never says 'sekarang'."""
 """Per set, 2 unless named. dev_emergency_4's near misses are the hardest: a receptionist whose
 job is 'melayani tamu', news about 'ABK' (read 'anak buah kapal') 'sekarang', and an agent named
 many words before 'tidak bisa dihubungi' with 'tolong' or 'masih' in the message. In
 dev_emergency_5, a thesis, a novel and a press report told in the first person, a father's past
 ('dulu ... sekarang apakah') and a mother imagining her daughter beaten. In dev_emergency_7, a
 mother who reads news of people sold, a mine's mess locked at night by company rule, and a
-tanker crew not allowed ashore for six months. In dev_emergency_9, stories of a film, a novel and
-an old case whose writer speaks in the next sentence (sentence ends are not seen). In
-dev_emergency_8, a boarding school's rules, a
+tanker crew not allowed ashore for six months. In dev_emergency_8, a boarding school's rules, a
 husband at a mine who called back ('nomor darurat' is the typed word), and a holiday ferry
-ticket 'dijual' in a sentence about the children."""
+ticket 'dijual' in a sentence about the children. In dev_emergency_9, stories of a film, a novel
+and an old case whose writer speaks in the next sentence (sentence ends are not seen)."""
+MAX_DEV_MISSED = {"dev_emergency_8.yaml": 2, "dev_emergency_9.yaml": 1}
+"""Per set, none unless named. dev_emergency_8 tells danger without its words; left: a woman to
+be fetched tomorrow for Cambodia whose KTP was taken, and a girl fetched at night by different
+men (both read as worries, not yet events). dev_emergency_9 (long stories ending in a calm
+question): a bride abroad whose story starts 'tahun lalu' and never says 'sekarang'."""
 
 
 def _typed_words(content: ContentBundle) -> list[str]:

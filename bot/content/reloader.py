@@ -29,6 +29,7 @@ from bot.content.problems import ContentProblem
 from bot.content.telegram_html import MAX_MESSAGE_LENGTH, escape
 from bot.content.yaml_source import ContentFileRefused, read_content_bytes
 from bot.engine.engine import Engine
+from bot.engine.heap import freeze_long_lived
 from bot.engine.knowledge import Knowledge
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ class ContentReloader:
             self.last_result = result
             if knowledge is not None:
                 self._engine.use(knowledge)
+                freeze_long_lived(collect=False)
                 log.info("content reloaded: version %s, %d warnings",
                          knowledge.content.version, len(result.warnings))
             elif result.bundle is not None:

@@ -6,7 +6,8 @@ handlers ran. A worker that dies leaves leases that run out; any worker then tak
 over (`maintain`). A redelivered update id finds its row and is not handled again.
 
 Replies never wait on storage: recording waits at most `ADMIT_WAIT_SECONDS`; past that (SQLite
-locked, PostgreSQL frozen) the update is handled anyway, without the guarantees, and counted.
+locked, PostgreSQL frozen) the update is handled anyway, without the guarantees, and counted;
+once a record is a second late, the next updates do not wait at all.
 One writer task does every write in arrival order, so an update's "handled" mark is never
 written before its record, and many concurrent webhook requests share one commit.
 
@@ -51,6 +52,9 @@ T = TypeVar("T")
 
 ADMIT_WAIT_SECONDS = 0.3
 """How long an update may wait for its record before it is handled anyway."""
+STALLED_AFTER_SECONDS = 1.0
+"""A record this late means storage is stalled (a lock, a frozen server), not just busy (a
+burst commits within `admit_wait` or a little after): updates then stop waiting for theirs."""
 ACK_WAIT_SECONDS = 5.0
 """How long the webhook may hold its 200 for a record that was late (the update is handled
 meanwhile; a later 200 only keeps one of Telegram's connections a little longer). Polling does
@@ -119,8 +123,9 @@ class UpdateLedger:
         """Updates handled without a record because storage failed or did not answer in time."""
         self.late = 0
         """Updates handled before their record was written (storage slower than admit_wait)."""
-        self._late: dict[asyncio.Future[set[int] | None], int] = {}
-        """Records still being written after `admit_wait` (their updates are being handled)."""
+        self._late: dict[asyncio.Future[set[int] | None], tuple[int, float]] = {}
+        """Records still being written after `admit_wait` (their updates are being handled):
+        how many updates each holds and since when, oldest first."""
         self.duplicates = 0
         self.taken_over = 0
         self._handling: set[int] = set()
@@ -190,15 +195,16 @@ class UpdateLedger:
         written: concurrent.futures.Future[set[int] | None] = concurrent.futures.Future()
         self._enqueue("admit", (incoming, written))
         decided = asyncio.wrap_future(written)
+        wait = 0.0 if self._stalled() else self.admit_wait
         try:
-            claimed = await asyncio.wait_for(asyncio.shield(decided), self.admit_wait)
+            claimed = await asyncio.wait_for(asyncio.shield(decided), wait)
         except TimeoutError:
             if decided.done():  # recorded just as the wait ran out: not late, not lost
                 claimed = decided.result()
             else:
                 claimed = None
                 self.late += len(incoming)
-                self._late[decided] = len(incoming)
+                self._late[decided] = (len(incoming), time.monotonic())
                 decided.add_done_callback(self._settle)
         if claimed is None:
             if decided.done():  # the write failed outright
@@ -211,6 +217,12 @@ class UpdateLedger:
         self._handling.update(i for i, a in outcome.items() if a is not Admission.DUPLICATE)
         return outcome
 
+    def _stalled(self) -> bool:
+        """A record late for STALLED_AFTER_SECONDS: the next ones queue behind it, and waiting
+        for each would add `admit_wait` to every poll, emergencies in it included."""
+        oldest = next(iter(self._late.values()), None)
+        return oldest is not None and time.monotonic() - oldest[1] >= STALLED_AFTER_SECONDS
+
     async def wait_recorded(self, timeout: float) -> None:
         """Wait (at most `timeout`) for the records that were late: the webhook holds its 200
         until then, as the update is being handled meanwhile."""
@@ -218,7 +230,7 @@ class UpdateLedger:
             await asyncio.wait(set(self._late), timeout=timeout)
 
     def _settle(self, decided: asyncio.Future[set[int] | None]) -> None:
-        count = self._late.pop(decided, 0)
+        count, _ = self._late.pop(decided, (0, 0.0))
         if decided.result() is None:
             self._count_unrecorded(count)
 

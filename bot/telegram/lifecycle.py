@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.cli.common import load_engine
+from bot.engine.heap import freeze_long_lived
 from bot.settings import Settings
 from bot.storage.safe_mode import SafeModeStore
 from bot.storage.transactions import describe_failure
@@ -48,7 +49,7 @@ FIRST_PURGE_AFTER = timedelta(minutes=1)
 
 async def post_init(application: Application) -> None:
     """Load content into the engine and watch it, open storage, schedule retention, publish the
-    commands (the staff ones only to each admin)."""
+    commands (the staff ones only to each admin); then keep the collector off all of it."""
     settings: Settings = application.bot_data[SETTINGS_KEY]
     if ENGINE_KEY not in application.bot_data:
         application.bot_data[ENGINE_KEY] = await asyncio.to_thread(load_engine, settings)
@@ -63,6 +64,7 @@ async def post_init(application: Application) -> None:
         # The commands still work when typed; only Telegram's menu of them would be stale.
         logger.warning("Could not publish the command menu: %s", type(error).__name__)
     await publish_staff_commands(application.bot, settings.bot_admin_ids)
+    freeze_long_lived(collect=True)
 
 
 async def _open_storage(application: Application, settings: Settings) -> None:

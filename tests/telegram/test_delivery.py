@@ -25,7 +25,7 @@ from bot.storage.models import UpdateRecord, utc_now
 from bot.storage.update_ledger import KEY_CONTEXT, Incoming, Lease, PayloadCipher
 from bot.telegram.app import build_application
 from bot.telegram.botdata import LEDGER_KEY, STORAGE_KEY
-from bot.telegram.delivery import UpdateLedger
+from bot.telegram.delivery import STALLED_AFTER_SECONDS, UpdateLedger
 from bot.telegram.fetching import DeliveryBot
 from bot.telegram.runner import receiver_for
 from bot.telegram.webhook import SECRET_HEADER
@@ -172,3 +172,26 @@ async def test_a_locked_database_does_not_delay_the_reply(api: FakeBotApi,
                 break
             await asyncio.sleep(0.05)
         assert handled == 2, "recording resumes (and the late record is marked) after the lock"
+
+
+async def test_once_a_record_is_long_late_the_next_updates_do_not_wait_for_theirs(
+        api: FakeBotApi, engine: Engine) -> None:
+    settings = make_settings(api)
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("locks the SQLite file")
+    application = build_application(settings, engine=engine, retry=FAST_RETRY)
+    async with running(application, receiver_for(application, settings)):
+        ledger: UpdateLedger = application.bot_data[LEDGER_KEY]
+        ledger.admit_wait = 2.0  # within SQLite's 5 s busy timeout: the first record stays late
+        with _write_locked(Path(settings.database_url.split("///", 1)[1])):
+
+            async def answered_after(chat_id: int) -> float:
+                started = time.monotonic()
+                await api.push(api.updates.text(QUESTION, chat_id=chat_id))
+                await api.wait_for(lambda: bool(api.sent_to(chat_id)), timeout=5)
+                return time.monotonic() - started
+
+            assert await answered_after(PRIVATE_USER_ID) >= ledger.admit_wait
+            await asyncio.sleep(STALLED_AFTER_SECONDS)
+            assert await answered_after(PRIVATE_USER_ID + 1) < 1.0
+            assert ledger.late == 2

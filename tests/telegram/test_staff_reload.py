@@ -4,6 +4,7 @@ broken edit never does and staff hear why (the admins-only commands are in test_
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -33,6 +34,7 @@ from tests.telegram.test_staff import (
     SILENT_ADMIN_ID,
     ask,
     current_answer,
+    engine_of,
     mark_answer,
     staff_bot,
 )
@@ -75,6 +77,24 @@ async def test_a_saved_edit_changes_the_answer_without_a_restart(
         [after] = await ask(bot, QUESTION)
         assert "Penanda-baru." in after
         assert sent_to(api, ADMIN_ID) == []  # a good change is not worth a message
+
+
+def collected(thing: object) -> bool:
+    """Whether the cycle collector's generations hold `thing` (a frozen object is in none)."""
+    return any(tracked is thing for tracked in gc.get_objects())
+
+
+async def test_the_knowledge_in_use_is_kept_out_of_the_cycle_collector(
+        api: FakeBotApi, content_copy: ContentCopy) -> None:
+    """A full collection walks every tracked object with replies waiting (bot.engine.heap)."""
+    async with staff_bot(api, content_copy, interval=0.1) as bot:
+        started = engine_of(bot).knowledge
+        assert not collected(started.content.faqs_by_id)
+        mark_answer(content_copy, "Penanda-beku.")
+        await eventually(lambda: "Penanda-beku." in current_answer(bot))
+        reloaded = engine_of(bot).knowledge
+        assert reloaded is not started and not collected(reloaded.content.faqs_by_id)
+        assert collected([])  # the collector still sees what is made afterwards
 
 
 @pytest.mark.parametrize("kind", list(BROKEN_EDITS))

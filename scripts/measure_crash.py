@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import sys
 import tempfile
@@ -33,7 +34,9 @@ from tests.telegram.test_crash import BURST, FIRST_CHAT, LEASE_SECONDS, QUESTION
 from tests.telegram.test_webhook import SECRET, WEBHOOK_URL, free_port  # noqa: E402
 from tests.telegram.workers import TelegramDriver, start_worker, wait_until_listening  # noqa: E402
 
-CATCH_UP_SECONDS = 240
+CATCH_UP_SECONDS = 60
+"""Ample for the second worker (it answers the rest of a burst within seconds); chats still
+without an answer after it are counted as unanswered."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,9 @@ async def _one_run(mode: str, kill_after: int, per_reply: int, folder: Path) -> 
         workers.append(await start_worker(api, folder, "second", **settings))
         if delivery is not None:
             await asyncio.wait_for(delivery, CATCH_UP_SECONDS)
-        await api.wait_for(lambda: len(_answers_per_chat(api)) >= BURST,
-                           timeout=CATCH_UP_SECONDS)
+        with contextlib.suppress(TimeoutError):  # chats never answered are counted below
+            await api.wait_for(lambda: len(_answers_per_chat(api)) >= BURST,
+                               timeout=CATCH_UP_SECONDS)
         await asyncio.sleep(2 * float(LEASE_SECONDS))  # time for a second answer to arrive
     finally:
         for worker in workers:

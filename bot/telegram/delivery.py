@@ -123,9 +123,10 @@ class UpdateLedger:
         """Updates handled without a record because storage failed or did not answer in time."""
         self.late = 0
         """Updates handled before their record was written (storage slower than admit_wait)."""
-        self._late: dict[asyncio.Future[set[int] | None], tuple[int, float]] = {}
+        self._late: dict[asyncio.Future[set[int] | None], tuple[tuple[int, ...], float]] = {}
         """Records still being written after `admit_wait` (their updates are being handled):
-        how many updates each holds and since when, oldest first."""
+        the update ids each holds and since when, oldest first."""
+        self._late_ids: set[int] = set()
         self.duplicates = 0
         self.taken_over = 0
         self._handling: set[int] = set()
@@ -204,7 +205,9 @@ class UpdateLedger:
             else:
                 claimed = None
                 self.late += len(incoming)
-                self._late[decided] = (len(incoming), time.monotonic())
+                ids = tuple(item.update_id for item in incoming)
+                self._late[decided] = (ids, time.monotonic())
+                self._late_ids.update(ids)
                 decided.add_done_callback(self._settle)
         if claimed is None:
             if decided.done():  # the write failed outright
@@ -216,6 +219,20 @@ class UpdateLedger:
         self.duplicates += sum(a is Admission.DUPLICATE for a in outcome.values())
         self._handling.update(i for i, a in outcome.items() if a is not Admission.DUPLICATE)
         return outcome
+
+    def unconfirmed_from(self, offset: int | None) -> int | None:
+        """The getUpdates offset that leaves every update whose record is late with Telegram:
+        a worker killed before the record lands leaves them to the next one (answered twice
+        at worst, never lost). Not once storage is stalled: the updates behind them (an
+        emergency among them) would wait for the lock."""
+        if not self._late_ids or self._stalled() or offset is None:
+            return offset
+        return min(offset, min(self._late_ids))
+
+    def is_late(self, update_id: int) -> bool:
+        """Handed out already, its record still being written: Telegram sent it again only
+        because `unconfirmed_from` kept it there."""
+        return update_id in self._late_ids
 
     def _stalled(self) -> bool:
         """A record late for STALLED_AFTER_SECONDS: the next ones queue behind it, and waiting
@@ -230,9 +247,10 @@ class UpdateLedger:
             await asyncio.wait(set(self._late), timeout=timeout)
 
     def _settle(self, decided: asyncio.Future[set[int] | None]) -> None:
-        count, _ = self._late.pop(decided, (0, 0.0))
+        ids, _ = self._late.pop(decided, ((), 0.0))
+        self._late_ids.difference_update(ids)
         if decided.result() is None:
-            self._count_unrecorded(count)
+            self._count_unrecorded(len(ids))
 
     def _count_unrecorded(self, count: int) -> None:
         self.unrecorded += count

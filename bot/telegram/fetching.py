@@ -7,7 +7,9 @@ text) and fetches the same batch again, for ever. `DeliveryBot.get_updates` make
 request, parses each update alone, records the batch in the update ledger, and returns one
 `Update` per element: the parsed one, or a bare `Update(update_id)` for an update that cannot
 be parsed or was already handled. The Updater confirms the offset past the last element on its
-next call, so nothing is confirmed before it is recorded, and a bad update is skipped.
+next call, so nothing is confirmed before it is recorded, and a bad update is skipped. While
+an update's record is late (storage slow), the offset stays before it, unless storage is
+stalled (`UpdateLedger.unconfirmed_from`); Telegram then sends it again and it is left out.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ CONFLICT_WINDOW_SECONDS = 120.0
 """getUpdates answered 409 MAX_CONFLICTS times within this window: another process polls with
 the token, or a webhook is set. Two pollers take turns, so the conflicts need not be
 consecutive."""
+LATE_RECORD_PAUSE_SECONDS = 0.1
+"""How long a poll that brought back only updates kept for their late records waits before
+the next (Telegram answers it at once, and would be asked again and again)."""
 
 
 @dataclass
@@ -92,14 +97,19 @@ class DeliveryBot(ExtBot[None]):
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
         api_kwargs: JSONDict | None = None,
     ) -> tuple[Update, ...]:
-        data: JSONDict = {"timeout": timeout, "offset": offset, "limit": limit,
-                          "allowed_updates": allowed_updates}
+        data: JSONDict = {"timeout": timeout, "offset": self.ledger.unconfirmed_from(offset),
+                          "limit": limit, "allowed_updates": allowed_updates}
         result: list[Any] = await self._post(
             "getUpdates", data, read_timeout=_long_poll_read_timeout(self, read_timeout, timeout),
             write_timeout=write_timeout, connect_timeout=connect_timeout,
             pool_timeout=pool_timeout, api_kwargs=api_kwargs)
         items = [(item["update_id"], item) for item in result
                  if isinstance(item, dict) and isinstance(item.get("update_id"), int)]
+        fresh = [(update_id, item) for update_id, item in items
+                 if not self.ledger.is_late(update_id)]
+        if items and not fresh:  # only updates kept back for their records: let them land
+            await self.ledger.wait_recorded(LATE_RECORD_PAUSE_SECONDS)
+        items = fresh
         parsed = {update_id: self.parse(item) for update_id, item in items}
         admission = await self.ledger.admit([
             Incoming(update_id, json.dumps(item, ensure_ascii=False))

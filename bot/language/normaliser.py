@@ -110,7 +110,8 @@ class Normaliser:
         tokens: list[str] = []
         for raw in _NOT_WORD.split(folded):
             # "gakbisa", "sy2" and digits glued to words are left to the character n-grams.
-            expansion = slang.get(raw) or self._with_clitic(raw)
+            expansion = slang.get(raw) or (self._with_clitic(raw) if raw.endswith(CLITICS)
+                                           else None)
             if expansion is not None:
                 tokens += expansion
             elif raw:

@@ -229,10 +229,11 @@ class UpdateLedger:
             return offset
         return min(offset, min(self._late_ids))
 
-    def is_late(self, update_id: int) -> bool:
-        """Handed out already, its record still being written: Telegram sent it again only
-        because `unconfirmed_from` kept it there."""
-        return update_id in self._late_ids
+    def handed_out(self, update_id: int) -> bool:
+        """Taken here and not yet marked handled: Telegram sent it again only because
+        `unconfirmed_from` kept it there (its record may have landed meanwhile)."""
+        return (update_id in self._late_ids or update_id in self._handling
+                or update_id in self._marking)
 
     def _stalled(self) -> bool:
         """A record late for STALLED_AFTER_SECONDS: the next ones queue behind it, and waiting

@@ -106,7 +106,7 @@ class DeliveryBot(ExtBot[None]):
         items = [(item["update_id"], item) for item in result
                  if isinstance(item, dict) and isinstance(item.get("update_id"), int)]
         fresh = [(update_id, item) for update_id, item in items
-                 if not self.ledger.is_late(update_id)]
+                 if not self.ledger.handed_out(update_id)]
         if items and not fresh:  # only updates kept back for their records: let them land
             await self.ledger.wait_recorded(LATE_RECORD_PAUSE_SECONDS)
         items = fresh

@@ -31,7 +31,7 @@ from bot.understanding.model import Ranking, Scored
 DEV_SETS = ("questions.yaml", "questions_extra.yaml", "dev_narrative.yaml",
             "dev_narrative_2.yaml", "dev_narrative_3.yaml", "dev_narrative_4.yaml",
             "dev_narrative_5.yaml", "dev_offtopic_2.yaml", "dev_short_2.yaml",
-            "dev_narrative_6.yaml")
+            "dev_narrative_6.yaml", "dev_narrative_7.yaml")
 """The development sets under tests/data, in the order they are read."""
 NARRATIVE_WORDS = 30
 """Items of the older question sets longer than this count as narratives."""

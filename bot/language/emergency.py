@@ -254,16 +254,17 @@ class EmergencyDetector:
         if _NAMES_PERSON not in hit.labels and _about_someone_else(before,
                                                                   _about_label(signal.id)):
             return False
+        wish_refused = negation is not None and any(Role.WISH in labels
+                                                    for labels in before[negation + 1 :])
         if hit.is_phrase:
-            return negation is None or signal.ingkar == "wajib"
+            # "saya tidak mau, saya tidak tahu ini di mana": the refusal is not a negation.
+            return negation is None or wish_refused or signal.ingkar == "wajib"
         if signal.bersama and not _near(positions.get(_companion_label(signal.id), []),
                                          hit.start, COMPANION_REACH):
             return False
         if signal.ingkar == "batal":
             return negation is None
-        if negation is None:
-            return False
-        return not any(Role.WISH in labels for labels in before[negation + 1 :])
+        return negation is not None and not wish_refused
 
 
 def _first_of_alternatives(start: int, labels_at: Sequence[frozenset[str]]) -> int:

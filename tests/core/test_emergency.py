@@ -120,6 +120,8 @@ def test_every_word_the_content_tells_people_to_type_gets_the_emergency_reply(
     ("tadi ada gadis kabur dari tempat penampungan, orang yang mengejarnya masih mencari di "
      "sekitar sini", "kabur-dari"),
     ("kami diperlakukan seperti budak di kebun, tolong", "dipaksa"),
+    ("tolong aku lagi di truk, mau diseberangkan, aku gak mau, aku gak tahu ini di mana",
+     "diculik"),
 ])
 def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
         knowledge: Knowledge, text: str, signal: str) -> None:
@@ -188,6 +190,10 @@ def test_narratives_raise_the_alarm_with_the_signal_that_made_it(
     ("tahun lalu saya disekap di mes dan diselamatkan polisi, sekarang saya kuliah", "over"),
     ("kasus adik saya yang dulu dipukul majikan sedang ditangani penyidik, haknya apa?",
      "over"),
+    ("apakah kawin kontrak bisa membuka jalan perempuan dijual ke luar negeri?", "no-danger"),
+    ("mau lapor penjualan satwa, ada yang jual anak orangutan di grup", "off-topic"),
+    ("keponakan saya yang dulu dipaksa menipu di Kamboja sekarang di penampungan KBRI, "
+     "apakah dia bisa dipidana?", "over"),
 ])
 def test_questions_past_events_and_near_misses_do_not(knowledge: Knowledge, text: str,
                                                       reason: str) -> None:

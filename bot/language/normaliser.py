@@ -110,8 +110,7 @@ class Normaliser:
         tokens: list[str] = []
         for raw in _NOT_WORD.split(folded):
             # "gakbisa", "sy2" and digits glued to words are left to the character n-grams.
-            expansion = slang.get(raw) or (self._with_clitic(raw) if raw.endswith(CLITICS)
-                                           else None)
+            expansion = slang.get(raw) or self._with_clitic(raw)
             if expansion is not None:
                 tokens += expansion
             elif raw:
@@ -125,6 +124,8 @@ class Normaliser:
         """"hpnya" -> "teleponnya", "adingku" -> "adikku": a slang word with -nya, -ku or -mu
         is expanded with the ending kept, before typo repair can turn it into another word
         ("hpnya" was "hanya")."""
+        if not raw.endswith(CLITICS):  # most words: one check, no slicing
+            return None
         for clitic in CLITICS:
             base = raw[: -len(clitic)]
             if raw.endswith(clitic) and len(base) >= MIN_CLITIC_BASE:

@@ -126,7 +126,6 @@ class UpdateLedger:
         self._late: dict[asyncio.Future[set[int] | None], tuple[tuple[int, ...], float]] = {}
         """Records still being written after `admit_wait` (their updates are being handled):
         the update ids each holds and since when, oldest first."""
-        self._late_ids: set[int] = set()
         self.duplicates = 0
         self.taken_over = 0
         self._handling: set[int] = set()
@@ -207,7 +206,6 @@ class UpdateLedger:
                 self.late += len(incoming)
                 ids = tuple(item.update_id for item in incoming)
                 self._late[decided] = (ids, time.monotonic())
-                self._late_ids.update(ids)
                 decided.add_done_callback(self._settle)
         if claimed is None:
             if decided.done():  # the write failed outright
@@ -225,15 +223,15 @@ class UpdateLedger:
         a worker killed before the record lands leaves them to the next one (answered twice
         at worst, never lost). Not once storage is stalled: the updates behind them (an
         emergency among them) would wait for the lock."""
-        if not self._late_ids or self._stalled() or offset is None:
+        if not self._late or self._stalled() or offset is None:
             return offset
-        return min(offset, min(self._late_ids))
+        return min(offset, *(min(ids) for ids, _ in self._late.values()))
 
     def handed_out(self, update_id: int) -> bool:
         """Taken here and not yet marked handled: Telegram sent it again only because
-        `unconfirmed_from` kept it there (its record may have landed meanwhile)."""
-        return (update_id in self._late_ids or update_id in self._handling
-                or update_id in self._marking)
+        `unconfirmed_from` kept it there (its record may have landed meanwhile; its mark,
+        queued behind the record, cannot have)."""
+        return update_id in self._handling or update_id in self._marking
 
     def _stalled(self) -> bool:
         """A record late for STALLED_AFTER_SECONDS: the next ones queue behind it, and waiting
@@ -249,7 +247,6 @@ class UpdateLedger:
 
     def _settle(self, decided: asyncio.Future[set[int] | None]) -> None:
         ids, _ = self._late.pop(decided, ((), 0.0))
-        self._late_ids.difference_update(ids)
         if decided.result() is None:
             self._count_unrecorded(len(ids))
 

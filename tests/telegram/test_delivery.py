@@ -9,14 +9,15 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
+from telegram.ext import Application
 
 from bot.engine.engine import Engine
 from bot.settings import Settings
@@ -147,15 +148,23 @@ def _write_locked(database: Path) -> Iterator[None]:
         thread.join()
 
 
-async def test_a_locked_database_does_not_delay_the_reply(api: FakeBotApi,
-                                                          engine: Engine) -> None:
+@asynccontextmanager
+async def _running_on_sqlite(api: FakeBotApi, engine: Engine
+                             ) -> AsyncIterator[tuple[Application, Path]]:
+    """A running bot and its SQLite file, for `_write_locked` (skipped on PostgreSQL)."""
     settings = make_settings(api)
     if not settings.database_url.startswith("sqlite"):
         pytest.skip("locks the SQLite file")
     application = build_application(settings, engine=engine, retry=FAST_RETRY)
     async with running(application, receiver_for(application, settings)):
+        yield application, Path(settings.database_url.split("///", 1)[1])
+
+
+async def test_a_locked_database_does_not_delay_the_reply(api: FakeBotApi,
+                                                          engine: Engine) -> None:
+    async with _running_on_sqlite(api, engine) as (application, database):
         ledger: UpdateLedger = application.bot_data[LEDGER_KEY]
-        with _write_locked(Path(settings.database_url.split("///", 1)[1])):
+        with _write_locked(database):
             started = time.monotonic()
             await api.push(api.updates.text("tolong saya disekap majikan"))
             await api.wait_for(lambda: bool(api.sent_to(PRIVATE_USER_ID)), timeout=5)
@@ -184,12 +193,8 @@ async def test_an_update_whose_record_is_late_stays_with_telegram_until_it_is_wr
         api: FakeBotApi, engine: Engine) -> None:
     """Confirmed before its record, an update answered by a worker killed meanwhile was lost
     (scripts/measure_crash.py: 32 of 500 chats never answered)."""
-    settings = make_settings(api)
-    if not settings.database_url.startswith("sqlite"):
-        pytest.skip("locks the SQLite file")
-    application = build_application(settings, engine=engine, retry=FAST_RETRY)
-    async with running(application, receiver_for(application, settings)):
-        with _write_locked(Path(settings.database_url.split("///", 1)[1])):
+    async with _running_on_sqlite(api, engine) as (_, database):
+        with _write_locked(database):
             update_id = await api.push(api.updates.text(QUESTION))
             await api.wait_for(lambda: bool(api.sent_to(PRIVATE_USER_ID)), timeout=5)
             await asyncio.sleep(STALLED_AFTER_SECONDS / 2)  # polled again meanwhile
@@ -200,14 +205,10 @@ async def test_an_update_whose_record_is_late_stays_with_telegram_until_it_is_wr
 
 async def test_once_a_record_is_long_late_the_next_updates_do_not_wait_for_theirs(
         api: FakeBotApi, engine: Engine) -> None:
-    settings = make_settings(api)
-    if not settings.database_url.startswith("sqlite"):
-        pytest.skip("locks the SQLite file")
-    application = build_application(settings, engine=engine, retry=FAST_RETRY)
-    async with running(application, receiver_for(application, settings)):
+    async with _running_on_sqlite(api, engine) as (application, database):
         ledger: UpdateLedger = application.bot_data[LEDGER_KEY]
         ledger.admit_wait = 2.0  # within SQLite's 5 s busy timeout: the first record stays late
-        with _write_locked(Path(settings.database_url.split("///", 1)[1])):
+        with _write_locked(database):
 
             async def answered_after(chat_id: int) -> float:
                 started = time.monotonic()

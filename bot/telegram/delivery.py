@@ -227,12 +227,6 @@ class UpdateLedger:
             return offset
         return min(offset, *(min(ids) for ids, _ in self._late.values()))
 
-    def handed_out(self, update_id: int) -> bool:
-        """Taken here and not yet marked handled: Telegram sent it again only because
-        `unconfirmed_from` kept it there (its record may have landed meanwhile; its mark,
-        queued behind the record, cannot have)."""
-        return update_id in self._handling or update_id in self._marking
-
     def _stalled(self) -> bool:
         """A record late for STALLED_AFTER_SECONDS: the next ones queue behind it, and waiting
         for each would add `admit_wait` to every poll, emergencies in it included."""

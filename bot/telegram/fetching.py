@@ -53,13 +53,16 @@ class FetchCounts:
 class DeliveryBot(ExtBot[None]):
     """ExtBot that records each update in `ledger` before the offset may move past it."""
 
-    __slots__ = ("_counts", "_ledger", "_throttled")
+    __slots__ = ("_counts", "_ledger", "_next_new", "_throttled")
 
     def __init__(self, *args: Any, ledger: UpdateLedger, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._ledger = ledger
         self._counts = FetchCounts()
         self._throttled = ThrottledLog(logger)
+        self._next_new = 0
+        """Update ids below it were taken by this process: Telegram sends one again only
+        because `UpdateLedger.unconfirmed_from` kept it there."""
 
     @property
     def ledger(self) -> UpdateLedger:
@@ -105,10 +108,11 @@ class DeliveryBot(ExtBot[None]):
             pool_timeout=pool_timeout, api_kwargs=api_kwargs)
         items = [(item["update_id"], item) for item in result
                  if isinstance(item, dict) and isinstance(item.get("update_id"), int)]
-        fresh = [(update_id, item) for update_id, item in items
-                 if not self.ledger.handed_out(update_id)]
+        fresh = [(update_id, item) for update_id, item in items if update_id >= self._next_new]
         if items and not fresh:  # only updates kept back for their records: let them land
             await self.ledger.wait_recorded(LATE_RECORD_PAUSE_SECONDS)
+        if fresh:
+            self._next_new = fresh[-1][0] + 1
         items = fresh
         parsed = {update_id: self.parse(item) for update_id, item in items}
         admission = await self.ledger.admit([
